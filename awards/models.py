@@ -1,0 +1,1 @@
+"""Award catalogue, rule sets, award records, eligibility, nominations."""

@@ -1,0 +1,1 @@
+"""Campaigns, registrations, pledges, scoring, ranking and acclamation."""

@@ -1,0 +1,138 @@
+"""The audit log: every service that writes records an event here.
+
+Events form a hash chain. Each event's ``hash`` covers its own content and the previous
+event's hash, and the chain head (one locked row) serialises appends, so ``verify_chain``
+finds any row edited or deleted after the fact, and names it.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.forms.models import model_to_dict
+from django.utils import timezone
+
+from emulation_portal.models import AuditEvent, AuditHead
+
+GENESIS = "0" * 64
+
+
+def _plain(value):
+    """JSON-normalise a value exactly as the database will give it back."""
+    if value is None:
+        return None
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict:
+    """The plain field values of ``instance`` (foreign keys as ids), for before/after."""
+    return _plain(model_to_dict(instance, fields=fields))
+
+
+def _digest(event: AuditEvent) -> str:
+    content = {
+        "seq": event.seq,
+        "at": event.at.astimezone(UTC).isoformat(),
+        "actor": event.actor_id,
+        "actor_label": event.actor_label,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "object_label": event.object_label,
+        "before": event.before,
+        "after": event.after,
+        "prev_hash": event.prev_hash,
+    }
+    encoded = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def record(
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    *,
+    before: dict | None = None,
+    after: dict | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    object_label: str = "",
+) -> AuditEvent:
+    """Append one event to the chain, in the caller's transaction.
+
+    ``action`` is a dotted name (``nomination.submit``); ``obj`` fills the object type, id
+    and label unless they are given. Locks the chain head until the caller commits.
+    """
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+        object_label = object_label or str(obj)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic():
+        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+        event = AuditEvent(
+            seq=head.last_seq + 1,
+            at=timezone.now(),
+            actor=user,
+            actor_label=(user.display_name if user else "system")[:200],
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id or ""),
+            object_label=str(object_label)[:300],
+            before=_plain(before),
+            after=_plain(after),
+            prev_hash=head.last_hash or GENESIS,
+        )
+        event.hash = _digest(event)
+        event.save()
+        head.last_seq = event.seq
+        head.last_hash = event.hash
+        head.save(update_fields=["last_seq", "last_hash"])
+    return event
+
+
+@dataclass
+class ChainProblem:
+    seq: int
+    reason: str
+
+    def __str__(self):
+        return f"#{self.seq}: {self.reason}"
+
+
+def verify_chain(batch_size: int = 2000) -> list[ChainProblem]:
+    """Check every event against its hash and its predecessor; return what is wrong."""
+    problems: list[ChainProblem] = []
+    expected_seq = 1
+    prev_hash = GENESIS
+    events = AuditEvent.objects.order_by("seq").iterator(chunk_size=batch_size)
+    for event in events:
+        if event.seq != expected_seq:
+            missing = (
+                f"#{expected_seq}"
+                if event.seq == expected_seq + 1
+                else f"#{expected_seq}-#{event.seq - 1}"
+            )
+            problems.append(ChainProblem(expected_seq, f"event(s) {missing} deleted"))
+        if event.prev_hash != prev_hash:
+            problems.append(
+                ChainProblem(event.seq, "previous-hash link broken (an earlier event changed)")
+            )
+        if _digest(event) != event.hash:
+            problems.append(ChainProblem(event.seq, "content does not match its hash (edited)"))
+        prev_hash = event.hash
+        expected_seq = event.seq + 1
+    head = AuditHead.objects.filter(pk=1).first()
+    if head and head.last_seq >= expected_seq:
+        missing = (
+            f"#{head.last_seq}"
+            if head.last_seq == expected_seq
+            else f"#{expected_seq}-#{head.last_seq}"
+        )
+        problems.append(ChainProblem(expected_seq, f"last event(s) {missing} deleted"))
+    elif head and head.last_hash and head.last_hash != prev_hash:
+        problems.append(ChainProblem(expected_seq - 1, "last event differs from the chain head"))
+    return problems

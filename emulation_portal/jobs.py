@@ -1,0 +1,75 @@
+"""Starting background work after commit, and reporting its progress on a Job row."""
+
+import logging
+import traceback
+from collections.abc import Callable
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from emulation_portal.models import Job
+
+log = logging.getLogger(__name__)
+
+
+def enqueue(task, *args, **kwargs) -> None:
+    """Send ``task`` once the current transaction commits (never for rolled-back work).
+
+    Outside a transaction it is sent at once. Tasks take ids, never model instances.
+    """
+    transaction.on_commit(lambda: task.apply_async(args=args, kwargs=kwargs))
+
+
+def start_job(owner, kind: str, task, params: dict | None = None) -> Job:
+    """Create a Job for ``owner`` and enqueue ``task(job_id)`` after commit."""
+    job = Job.objects.create(owner=owner, kind=kind, params=params or {})
+    enqueue(task, job.pk)
+    return job
+
+
+class JobReporter:
+    """Handed to the work function: reports progress with conditional UPDATEs."""
+
+    def __init__(self, job: Job):
+        self.job = job
+
+    def progress(self, done: int, total: int | None = None, message: str | None = None):
+        fields = {"done": done}
+        if total is not None:
+            fields["total"] = total
+        if message is not None:
+            fields["message"] = message
+        Job.objects.filter(pk=self.job.pk, state=Job.State.RUNNING).update(**fields)
+
+
+def run_job(job_id: int, work: Callable[[Job, JobReporter], tuple[str, bytes] | None]) -> str:
+    """Run ``work`` for the job once: claims it (pending -> running) by a conditional UPDATE,
+    so a redelivered task does not run finished work twice. ``work`` may return
+    ``(filename, content)`` which becomes the job's result file. Returns the final state."""
+    claimed = Job.objects.filter(pk=job_id, state=Job.State.PENDING).update(
+        state=Job.State.RUNNING, started_at=timezone.now()
+    )
+    job = Job.objects.get(pk=job_id)
+    if not claimed:
+        return job.state
+    try:
+        result = work(job, JobReporter(job))
+    except Exception as exc:  # the user must see that the job failed, whatever the cause
+        log.exception("job %s (%s) failed", job_id, job.kind)
+        Job.objects.filter(pk=job_id).update(
+            state=Job.State.FAILURE,
+            message=f"{type(exc).__name__}: {exc}"[:2000],
+            finished_at=timezone.now(),
+        )
+        log.debug("%s", traceback.format_exc())
+        raise
+    job.refresh_from_db()
+    if result is not None:
+        filename, content = result
+        job.result_file.save(filename, ContentFile(content), save=False)
+    job.state = Job.State.SUCCESS
+    job.finished_at = timezone.now()
+    job.done = max(job.done, job.total)
+    job.save(update_fields=["result_file", "state", "finished_at", "done"])
+    return job.state

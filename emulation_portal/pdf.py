@@ -1,0 +1,49 @@
+"""Render a template to PDF with WeasyPrint, in the administrative document format.
+
+Fonts ship in ``static/fonts`` (Liberation Serif: metric-compatible with Times New Roman,
+full Vietnamese coverage, SIL OFL). Static files are read from disk and nothing is fetched
+over the network, so rendering works on a closed network.
+"""
+
+import unicodedata
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+
+STATIC_DIRS = [Path(p).resolve() for p in settings.STATICFILES_DIRS]
+
+
+def _local_only_fetcher(url: str, *args, **kwargs):
+    """Serve ``/static/...`` and ``file:`` URLs under the static folders; refuse the rest."""
+    from weasyprint.urls import default_url_fetcher
+
+    path: Path | None = None
+    if url.startswith("file://"):
+        path = Path(url[len("file://") :]).resolve()
+    elif url.startswith(settings.STATIC_URL):
+        found = finders.find(url[len(settings.STATIC_URL) :])
+        path = Path(found).resolve() if found else None
+    if path is None or not any(path.is_relative_to(d) for d in STATIC_DIRS):
+        raise ValueError(f"refused to fetch {url!r} while rendering a PDF")
+    return default_url_fetcher(path.as_uri(), *args, **kwargs)
+
+
+def render_html_to_pdf(html: str) -> bytes:
+    """Turn HTML into PDF bytes. Text is normalised to NFC first: decomposed Vietnamese
+    (a base letter plus combining marks, as some Windows tools produce) would otherwise
+    render with misplaced accents and extract differently."""
+    from weasyprint import HTML
+
+    html = unicodedata.normalize("NFC", html)
+    base_url = STATIC_DIRS[0].as_uri() + "/"
+    return HTML(string=html, base_url=base_url, url_fetcher=_local_only_fetcher).write_pdf()
+
+
+def render_pdf(template_name: str, context: dict | None = None) -> bytes:
+    """Render ``template_name`` (which should extend ``pdf/base.html``) to PDF bytes."""
+    context = dict(context or {})
+    context.setdefault("issuing_body", settings.PORTAL_ISSUING_BODY)
+    context.setdefault("place", settings.PORTAL_PLACE)
+    return render_html_to_pdf(render_to_string(template_name, context))

@@ -1,0 +1,74 @@
+"""Role predicates (django-rules), the base every app's ``rules.py`` builds on.
+
+Global roles live on the user; scoped ones (which unit an officer serves, which council a
+member sits on) are predicates the owning app adds on top of these.
+"""
+
+import rules
+from rest_framework import permissions
+
+from emulation_portal.models import Role
+
+
+def _has_role(user, *roles) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.role in roles)
+
+
+@rules.predicate
+def is_admin(user) -> bool:
+    return bool(user and user.is_authenticated and (user.is_superuser or user.role == Role.ADMIN))
+
+
+@rules.predicate
+def has_office_role(user) -> bool:
+    return _has_role(user, Role.OFFICE)
+
+
+is_office = is_admin | has_office_role
+
+
+@rules.predicate
+def is_unit_officer(user) -> bool:
+    return _has_role(user, Role.UNIT_OFFICER)
+
+
+@rules.predicate
+def is_council_member(user) -> bool:
+    return _has_role(user, Role.COUNCIL)
+
+
+@rules.predicate
+def is_viewer(user) -> bool:
+    return _has_role(user, Role.VIEWER)
+
+
+@rules.predicate
+def is_staff_member(user) -> bool:
+    """Any active account: every role may read what is published to staff."""
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+rules.add_perm("portal.view_audit", is_office)
+rules.add_perm("portal.export_audit", is_office)
+rules.add_perm("portal.view_job", is_staff_member)
+
+
+class RulesPermission(permissions.BasePermission):
+    """DRF permission reading ``view.rules`` = {action: perm, "object:<action>": perm}.
+
+    Object checks use the same rule names as the pages, so the API and the browser can
+    never disagree about who may do what.
+    """
+
+    def has_permission(self, request, view):
+        perm = getattr(view, "rules", {}).get(getattr(view, "action", None) or request.method)
+        if perm is None:
+            return request.user.is_authenticated
+        return request.user.has_perm(perm)
+
+    def has_object_permission(self, request, view, obj):
+        action = getattr(view, "action", None) or request.method
+        perm = getattr(view, "rules", {}).get(f"object:{action}")
+        if perm is None:
+            return True
+        return request.user.has_perm(perm, obj)

@@ -1,0 +1,66 @@
+"""Writes owned by the portal itself: demo accounts, audit extracts."""
+
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from emulation_portal import audit
+from emulation_portal.models import AuditEvent, Job, Role
+from emulation_portal.pdf import render_pdf
+
+
+@transaction.atomic
+def ensure_user(username: str, *, role: str, full_name: str, password: str, actor=None):
+    """Create the account ``username`` with ``role`` if it does not exist; return it.
+
+    An existing account is left as it is (its password and role are not reset)."""
+    User = get_user_model()
+    user = User.objects.filter(username=username).first()
+    if user:
+        return user
+    user = User(
+        username=username,
+        role=role,
+        full_name=full_name,
+        is_staff=role in (Role.ADMIN, Role.OFFICE),
+        is_superuser=role == Role.ADMIN,
+    )
+    user.set_password(password)
+    user.save()
+    audit.record(
+        actor, "user.create", user, after={"username": username, "role": role}
+    )
+    return user
+
+
+@transaction.atomic
+def set_role(actor, user, role: str):
+    """Change ``user``'s global role, with an audit event."""
+    before = {"role": user.role}
+    user.role = role
+    user.is_staff = role in (Role.ADMIN, Role.OFFICE)
+    user.is_superuser = role == Role.ADMIN
+    user.save(update_fields=["role", "is_staff", "is_superuser"])
+    audit.record(actor, "user.set_role", user, before=before, after={"role": role})
+    return user
+
+
+def render_audit_extract(job: Job, reporter) -> tuple[str, bytes]:
+    """Render the audit events between ``params.start`` and ``params.end`` to a PDF."""
+    start = date.fromisoformat(job.params["start"])
+    end = date.fromisoformat(job.params["end"])
+    events = list(
+        AuditEvent.objects.filter(at__date__gte=start, at__date__lte=end)
+        .order_by("seq")
+        .values("seq", "at", "actor_label", "action", "object_label")[:5000]
+    )
+    reporter.progress(0, total=len(events) or 1, message=_("Rendering"))
+    pdf = render_pdf(
+        "pdf/audit_extract.html",
+        {"events": events, "start": start, "end": end, "generated": timezone.now()},
+    )
+    reporter.progress(len(events) or 1)
+    return f"audit-{start:%Y%m%d}-{end:%Y%m%d}.pdf", pdf

@@ -1,0 +1,69 @@
+"""The composition root: the only module that names every app's URLs and API."""
+
+from importlib import import_module
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from emulation_portal import views
+from emulation_portal.api import JobViewSet
+
+router = DefaultRouter()
+router.register("jobs", JobViewSet, basename="job")
+for app_label in ("units", "campaigns", "awards"):
+    try:
+        api_module = import_module(f"{app_label}.api")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{app_label}.api":
+            raise
+        continue
+    api_module.register(router)
+
+app_pages = []
+for app_label in ("units", "campaigns", "awards"):
+    try:
+        import_module(f"{app_label}.urls")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{app_label}.urls":
+            raise
+        continue
+    app_pages.append(path("", include(f"{app_label}.urls")))
+
+admin.site.site_header = "Cổng Thi đua - Khen thưởng"
+admin.site.site_title = "Thi đua - Khen thưởng"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jobs/<int:pk>/", views.job_detail, name="job-detail"),
+    path("jobs/<int:pk>/status/", views.job_status, name="job-status"),
+    path("jobs/<int:pk>/download/", views.job_download, name="job-download"),
+    path("audit/", views.audit_log, name="audit-log"),
+    path("audit/export/", views.audit_export, name="audit-export"),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+    *app_pages,
+]
+

@@ -1,0 +1,117 @@
+"""Portal pages: home, health, jobs, audit log."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from rules.contrib.views import permission_required
+
+from emulation_portal import tasks
+from emulation_portal.forms import AuditExportForm
+from emulation_portal.jobs import start_job
+from emulation_portal.models import AuditEvent, Job
+
+
+@login_required
+def home(request):
+    return render(request, "portal/home.html")
+
+
+def _check_database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return "ok"
+
+
+def _check_broker() -> str:
+    from django.conf import settings
+
+    if not settings.CELERY_BROKER_URL:
+        return "eager"
+    from emulation_portal.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+    return "ok"
+
+
+@never_cache
+def healthz(request):
+    """200 with each dependency's state, 503 when one is down. No login: for monitors."""
+    status, checks = 200, {}
+    for name, check in (("database", _check_database), ("broker", _check_broker)):
+        try:
+            checks[name] = check()
+        except Exception as exc:  # any failure of a dependency means "down"
+            checks[name] = f"down: {type(exc).__name__}"
+            status = 503
+    return JsonResponse({"status": "ok" if status == 200 else "down", **checks}, status=status)
+
+
+def _own_job(request, pk) -> Job:
+    job = get_object_or_404(Job, pk=pk)
+    if job.owner_id != request.user.pk and not request.user.has_perm("portal.view_audit"):
+        raise Http404
+    return job
+
+
+@login_required
+def job_detail(request, pk):
+    return render(request, "portal/job_detail.html", {"job": _own_job(request, pk)})
+
+
+@login_required
+@never_cache
+def job_status(request, pk):
+    """The htmx fragment a job page polls until the job has finished."""
+    return render(request, "portal/_job_status.html", {"job": _own_job(request, pk)})
+
+
+@login_required
+def job_download(request, pk):
+    job = _own_job(request, pk)
+    if not job.result_file:
+        raise Http404
+    return FileResponse(
+        job.result_file.open("rb"), as_attachment=True, filename=job.result_file.name.split("/")[-1]
+    )
+
+
+@permission_required("portal.view_audit", raise_exception=True)
+def audit_log(request):
+    events = AuditEvent.objects.select_related("actor").order_by("-seq")
+    action = request.GET.get("action", "").strip()
+    if action:
+        events = events.filter(action__startswith=action)
+    today = timezone.localdate()
+    form = AuditExportForm(initial={"start": today - timedelta(days=30), "end": today})
+    return render(
+        request,
+        "portal/audit_log.html",
+        {"events": events[:200], "form": form, "action": action},
+    )
+
+
+@require_POST
+@login_required
+def audit_export(request):
+    if not request.user.has_perm("portal.export_audit"):
+        raise PermissionDenied
+    form = AuditExportForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.values():
+            messages.error(request, error.as_text())
+        return redirect("audit-log")
+    params = {k: v.isoformat() for k, v in form.cleaned_data.items()}
+    job = start_job(request.user, "audit_pdf", tasks.export_audit_pdf, params)
+    messages.info(request, _("The extract is being prepared."))
+    return redirect("job-detail", pk=job.pk)
