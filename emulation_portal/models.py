@@ -24,6 +24,9 @@ class User(AbstractUser):
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.VIEWER)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    is_demo = models.BooleanField(
+        _("demo account"), default=False, help_text=_("Created by seed_demo; disable in production")
+    )
 
     class Meta:
         verbose_name = _("user")

@@ -13,7 +13,9 @@ from emulation_portal.pdf import render_pdf
 
 
 @transaction.atomic
-def ensure_user(username: str, *, role: str, full_name: str, password: str, actor=None):
+def ensure_user(
+    username: str, *, role: str, full_name: str, password: str, actor=None, is_demo=False
+):
     """Create the account ``username`` with ``role`` if it does not exist; return it.
 
     An existing account is left as it is (its password and role are not reset)."""
@@ -27,6 +29,7 @@ def ensure_user(username: str, *, role: str, full_name: str, password: str, acto
         full_name=full_name,
         is_staff=role in (Role.ADMIN, Role.OFFICE),
         is_superuser=role == Role.ADMIN,
+        is_demo=is_demo,
     )
     user.set_password(password)
     user.save()

@@ -45,6 +45,7 @@ class Migration(migrations.Migration):
                 ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
                 ('role', models.CharField(choices=[('admin', 'Administrator'), ('office', 'Emulation office'), ('unit_officer', 'Unit officer'), ('council', 'Council member'), ('viewer', 'Staff viewer')], default='viewer', max_length=20, verbose_name='role')),
                 ('full_name', models.CharField(blank=True, max_length=200, verbose_name='full name')),
+                ('is_demo', models.BooleanField(default=False, help_text='Created by seed_demo; disable in production', verbose_name='demo account')),
                 ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
                 ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
             ],

@@ -1,0 +1,54 @@
+# Two commands: `make run` (set up everything and serve) and `make test` (the whole suite).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+HOST ?= 127.0.0.1
+PYTEST_ARGS ?=
+
+.PHONY: install run serve setup test test-fast lint format bench messages clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	@touch $@
+
+setup: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+	$(PY) manage.py seed_demo
+
+run: setup
+	@echo ""
+	@echo "Cổng Thi đua - Khen thưởng: http://$(HOST):$(PORT)/"
+	@echo "Demo logins (role, username, password):"
+	@$(PY) manage.py demo_accounts
+	@echo ""
+	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
+
+test: install
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install
+	$(PY) -m bench
+
+messages: install
+	$(PY) manage.py makemessages -l vi -l en --no-obsolete -v0 -i .venv -i var -i units -i campaigns -i awards -i bench -i tests
+	for app in units campaigns awards; do (cd $$app && mkdir -p locale && ../$(PY) ../manage.py makemessages -l vi -l en --no-obsolete -v0); done
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+
+clean:
+	rm -rf $(VENV) var *.egg-info

@@ -1,0 +1,125 @@
+"""Test set-up shared by every app: eager Celery, private media, users by role, and a real
+Celery worker for tests marked ``worker`` (only when CELERY_BROKER_URL is set)."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from emulation_portal.celery import app as celery_app
+from emulation_portal.models import Role
+from tests.factories import UserFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("CELERY_BROKER_URL"):
+        return
+    skip = pytest.mark.skip(reason="needs CELERY_BROKER_URL and a real worker (see .ci/run)")
+    for item in items:
+        if "worker" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery(request):
+    """Tasks run in-process in tests, unless the test asks for the real worker."""
+    eager = "worker" not in request.keywords
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = eager
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path_factory):
+    settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
+
+
+@pytest.fixture
+def make_user(db):
+    def make(role=Role.VIEWER, **kwargs):
+        return UserFactory(role=role, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def office_user(make_user):
+    return make_user(Role.OFFICE, username="office")
+
+
+@pytest.fixture
+def admin_account(make_user):
+    return make_user(Role.ADMIN, username="root")
+
+
+@pytest.fixture
+def viewer_user(make_user):
+    return make_user(Role.VIEWER, username="viewer")
+
+
+@pytest.fixture
+def council_user(make_user):
+    return make_user(Role.COUNCIL, username="council")
+
+
+@pytest.fixture
+def office_client(client, office_user):
+    client.force_login(office_user)
+    return client
+
+
+def _database_url(db: dict) -> str:
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A real ``celery worker`` process on the test database, on a queue of its own."""
+    from django.db import connection
+
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    media = tmp_path_factory.getbasetemp() / "media"
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(connection.settings_dict),
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "DJANGO_MEDIA_ROOT": str(media),
+    }
+    log = open(tmp_path_factory.mktemp("worker") / "worker.log", "w")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "emulation_portal", "worker", "--pool=solo",
+         "-Q", queue, "--without-gossip", "--without-mingle", "--without-heartbeat",
+         "-l", "INFO"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    previous_queue = celery_app.conf.task_default_queue
+    celery_app.conf.task_default_queue = queue
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError(f"celery worker exited early, see {log.name}")
+            replies = celery_app.control.ping(timeout=1)
+            if replies:
+                break
+        else:
+            raise RuntimeError(f"celery worker did not answer within 60 s, see {log.name}")
+        yield {"process": proc, "queue": queue, "media": media, "log": log.name}
+    finally:
+        celery_app.conf.task_default_queue = previous_queue
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()

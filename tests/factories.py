@@ -1,0 +1,24 @@
+"""Factories shared by every app's tests. App-specific ones live in tests/<app>/factories.py."""
+
+import factory
+
+from emulation_portal.models import Role, User
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Faker("name", locale="vi_VN")
+    role = Role.VIEWER
+    password = factory.PostGenerationMethodCall("set_password", "pw-Secret-123")
+
+    @factory.lazy_attribute
+    def is_staff(self):
+        return self.role in (Role.ADMIN, Role.OFFICE)
+
+    @factory.lazy_attribute
+    def is_superuser(self):
+        return self.role == Role.ADMIN
