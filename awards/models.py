@@ -1,1 +1,0 @@
-"""Award catalogue, rule sets, award records, eligibility, nominations."""
