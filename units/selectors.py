@@ -1,0 +1,71 @@
+"""Reads of the registry, scoped to the user asking."""
+
+from django.db.models import Q, QuerySet
+
+from emulation_portal.text import fold
+from units.models import Bloc, BlocMembership, Person, PersonYear, Unit
+from units.rules import is_reader, is_unit_officer, scope_q
+
+
+def subtree(unit: Unit, include_self: bool = True) -> QuerySet[Unit]:
+    """``unit`` and every unit below it: one prefix filter on ``path``."""
+    qs = Unit.objects.filter(path__startswith=unit.path)
+    return qs if include_self else qs.exclude(pk=unit.pk)
+
+
+def visible_units(user) -> QuerySet[Unit]:
+    """Every unit for readers and the office; a unit officer's own subtree(s) otherwise."""
+    if is_reader(user):
+        return Unit.objects.all()
+    if is_unit_officer(user):
+        return Unit.objects.filter(scope_q(user))
+    return Unit.objects.none()
+
+
+def visible_people(user) -> QuerySet[Person]:
+    """Every person for readers and the office; a unit officer sees the people whose
+    current unit is in their scope."""
+    if is_reader(user):
+        return Person.objects.all()
+    if is_unit_officer(user):
+        return Person.objects.filter(scope_q(user, "unit__"))
+    return Person.objects.none()
+
+
+def search(qs: QuerySet, text: str) -> QuerySet:
+    """Accent-insensitive search on ``search_text``: every word must appear ("nguyen thi
+    anh" finds "Nguyễn Thị Ánh"; "d" matches "đ")."""
+    folded = fold(text)
+    if not folded:
+        return qs
+    q = Q()
+    for word in folded.split()[:8]:
+        q &= Q(search_text__contains=word)
+    return qs.filter(q)
+
+
+def people_in_subtree(unit: Unit) -> QuerySet[Person]:
+    return Person.objects.filter(unit__path__startswith=unit.path)
+
+
+def unit_year_people(unit: Unit, year: int) -> QuerySet[Person]:
+    """The unit's people for ``year``: those whose year names the unit, or, without a
+    recorded year, whose current unit it is (``codes.md``)."""
+    recorded = PersonYear.objects.filter(year=year, unit=unit).values("person_id")
+    without = Person.objects.filter(unit=unit).exclude(years__year=year)
+    return Person.objects.filter(Q(pk__in=recorded) | Q(pk__in=without.values("pk")))
+
+
+def bloc_years(bloc: Bloc) -> list[int]:
+    return sorted(
+        set(BlocMembership.objects.filter(bloc=bloc).values_list("year", flat=True)),
+        reverse=True,
+    )
+
+
+def unit_bloc_by_year(unit: Unit) -> QuerySet[BlocMembership]:
+    return (
+        BlocMembership.objects.filter(unit=unit)
+        .select_related("bloc")
+        .order_by("-year", "bloc_kind")
+    )
