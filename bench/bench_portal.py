@@ -15,6 +15,10 @@ def run(ctx: BenchContext) -> list[Row]:
         problems = audit.verify_chain()
     return [
         Row(f"audit.record, {n} appends", 1000 * t["seconds"] / n, "ms/event"),
-        Row(f"verify_audit over {total} events", v["seconds"], "s",
-            "intact" if not problems else f"{len(problems)} problems"),
+        Row(
+            f"verify_audit over {total} events",
+            v["seconds"],
+            "s",
+            "intact" if not problems else f"{len(problems)} problems",
+        ),
     ]

@@ -42,7 +42,11 @@ def demo_account(username: str, role: str, full_name: str, actor=None):
     from emulation_portal.services import ensure_user
 
     return ensure_user(
-        username, role=role, full_name=full_name, password=DEMO_PASSWORD, actor=actor,
+        username,
+        role=role,
+        full_name=full_name,
+        password=DEMO_PASSWORD,
+        actor=actor,
         is_demo=True,
     )
 

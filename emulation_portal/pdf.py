@@ -5,8 +5,10 @@ full Vietnamese coverage, SIL OFL). Static files are read from disk and nothing 
 over the network, so rendering works on a closed network.
 """
 
+import mimetypes
 import unicodedata
 from pathlib import Path
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -15,19 +17,39 @@ from django.template.loader import render_to_string
 STATIC_DIRS = [Path(p).resolve() for p in settings.STATICFILES_DIRS]
 
 
-def _local_only_fetcher(url: str, *args, **kwargs):
-    """Serve ``/static/...`` and ``file:`` URLs under the static folders; refuse the rest."""
-    from weasyprint.urls import default_url_fetcher
-
+def _local_path(url: str) -> Path:
+    """Map a resource URL to a file under the static folders, or raise ValueError."""
     path: Path | None = None
     if url.startswith("file://"):
-        path = Path(url[len("file://") :]).resolve()
-    elif url.startswith(settings.STATIC_URL):
-        found = finders.find(url[len(settings.STATIC_URL) :])
+        raw = unquote(url[len("file://") :].split("?")[0])
+        # "/static/x" in a template resolves against the file: base URL as file:///static/x
+        if raw.startswith(settings.STATIC_URL):
+            url = raw
+        else:
+            path = Path(raw).resolve()
+    if path is None and url.startswith(settings.STATIC_URL):
+        relative = url[len(settings.STATIC_URL) :]
+        found = finders.find(relative) if ".." not in relative.split("/") else None
         path = Path(found).resolve() if found else None
     if path is None or not any(path.is_relative_to(d) for d in STATIC_DIRS):
         raise ValueError(f"refused to fetch {url!r} while rendering a PDF")
-    return default_url_fetcher(path.as_uri(), *args, **kwargs)
+    return path
+
+
+def _fetcher():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class LocalOnlyFetcher(URLFetcher):
+        """Serves static files from disk and refuses every other URL."""
+
+        def fetch(self, url, headers=None):
+            path = _local_path(url)
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(
+                path.as_uri(), path.read_bytes(), headers={"Content-Type": content_type}
+            )
+
+    return LocalOnlyFetcher()
 
 
 def render_html_to_pdf(html: str) -> bytes:
@@ -38,7 +60,7 @@ def render_html_to_pdf(html: str) -> bytes:
 
     html = unicodedata.normalize("NFC", html)
     base_url = STATIC_DIRS[0].as_uri() + "/"
-    return HTML(string=html, base_url=base_url, url_fetcher=_local_only_fetcher).write_pdf()
+    return HTML(string=html, base_url=base_url, url_fetcher=_fetcher()).write_pdf()
 
 
 def render_pdf(template_name: str, context: dict | None = None) -> bytes:

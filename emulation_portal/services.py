@@ -33,9 +33,7 @@ def ensure_user(
     )
     user.set_password(password)
     user.save()
-    audit.record(
-        actor, "user.create", user, after={"username": username, "role": role}
-    )
+    audit.record(actor, "user.create", user, after={"username": username, "role": role})
     return user
 
 

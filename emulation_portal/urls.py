@@ -66,4 +66,3 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     *app_pages,
 ]
-

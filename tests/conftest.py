@@ -97,10 +97,26 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     }
     log = open(tmp_path_factory.mktemp("worker") / "worker.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "emulation_portal", "worker", "--pool=solo",
-         "-Q", queue, "--without-gossip", "--without-mingle", "--without-heartbeat",
-         "-l", "INFO"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "emulation_portal",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-l",
+            "INFO",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     previous_queue = celery_app.conf.task_default_queue
     celery_app.conf.task_default_queue = queue

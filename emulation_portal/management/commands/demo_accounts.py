@@ -10,7 +10,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         shown = False
         for role, label in Role.choices:
-            user = User.objects.filter(is_demo=True, role=role, is_active=True).order_by("pk").first()
+            user = (
+                User.objects.filter(is_demo=True, role=role, is_active=True).order_by("pk").first()
+            )
             if user:
                 self.stdout.write(f"  {str(label):<20} {user.username:<24} {DEMO_PASSWORD}")
                 shown = True

@@ -1,0 +1,110 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from emulation_portal import audit
+from emulation_portal.models import AppendOnlyError, AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def _events(n=4, actor=None):
+    return [
+        audit.record(
+            actor,
+            "test.thing",
+            object_type="t",
+            object_id=i,
+            object_label=f"Đối tượng {i}",
+            before={"v": i},
+            after={"v": i + 1},
+        )
+        for i in range(1, n + 1)
+    ]
+
+
+def test_events_form_a_hash_chain(office_user):
+    events = _events(3, office_user)
+    assert [e.seq for e in events] == [1, 2, 3]
+    assert events[1].prev_hash == events[0].hash
+    assert events[2].prev_hash == events[1].hash
+    assert events[0].actor == office_user
+    assert audit.verify_chain() == []
+    call_command("verify_audit")
+
+
+def test_model_refuses_update_and_delete():
+    event = _events(1)[0]
+    event.action = "changed"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+
+
+def _raw(sql, params):
+    table = AuditEvent._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(table=table), params)
+
+
+def test_verify_names_an_edited_row(capsys):
+    _events(4)
+    _raw("UPDATE {table} SET object_label = %s WHERE seq = %s", ["tampered", 2])
+    problems = audit.verify_chain()
+    assert [p.seq for p in problems] == [2]
+    assert "edited" in problems[0].reason
+    with pytest.raises(CommandError):
+        call_command("verify_audit")
+    assert "#2" in capsys.readouterr().err
+
+
+def test_verify_names_an_edited_json_value():
+    _events(3)
+    _raw("UPDATE {table} SET after = %s WHERE seq = %s", ['{"v": 999}', 3])
+    assert [p.seq for p in audit.verify_chain()] == [3]
+
+
+def test_verify_names_a_deleted_row(capsys):
+    _events(5)
+    _raw("DELETE FROM {table} WHERE seq = %s", [3])
+    problems = audit.verify_chain()
+    assert problems, "a deleted row must be found"
+    assert problems[0].seq == 3 and "deleted" in problems[0].reason
+    with pytest.raises(CommandError):
+        call_command("verify_audit")
+    assert "#3" in capsys.readouterr().err
+
+
+def test_verify_finds_the_last_row_deleted():
+    _events(3)
+    _raw("DELETE FROM {table} WHERE seq = %s", [3])
+    problems = audit.verify_chain()
+    assert len(problems) == 1 and problems[0].seq == 3
+
+
+def test_rewriting_a_row_with_a_fresh_hash_breaks_the_next_link():
+    events = _events(3)
+    forged = AuditEvent.objects.get(seq=2)
+    forged.object_label = "forged"
+    forged_hash = audit._digest(forged)
+    _raw(
+        "UPDATE {table} SET object_label = %s, hash = %s WHERE seq = %s", ["forged", forged_hash, 2]
+    )
+    problems = audit.verify_chain()
+    assert [p.seq for p in problems] == [3]
+    assert events[2].prev_hash != forged_hash
+
+
+def test_admin_is_read_only(admin_account, client):
+    _events(1)
+    client.force_login(admin_account)
+    event = AuditEvent.objects.get()
+    assert client.get("/admin/emulation_portal/auditevent/").status_code == 200
+    assert client.get("/admin/emulation_portal/auditevent/add/").status_code == 403
+    response = client.post(
+        f"/admin/emulation_portal/auditevent/{event.pk}/delete/", {"post": "yes"}
+    )
+    assert response.status_code == 403
+    assert AuditEvent.objects.count() == 1

@@ -1,0 +1,84 @@
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from emulation_portal import audit, tasks
+from emulation_portal.jobs import run_job, start_job
+from emulation_portal.models import Job
+
+pytestmark = pytest.mark.django_db
+
+
+def test_audit_export_job_runs_and_can_be_downloaded(
+    office_client, office_user, django_capture_on_commit_callbacks
+):
+    audit.record(
+        office_user, "unit.create", object_type="unit", object_id=1, object_label="Văn phòng Bộ"
+    )
+    today = timezone.localdate().isoformat()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = office_client.post(reverse("audit-export"), {"start": today, "end": today})
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "job-detail", args=[job.pk]
+    )
+    assert job.state == Job.State.SUCCESS and job.percent == 100
+    status = office_client.get(reverse("job-status", args=[job.pk])).content.decode()
+    assert "hx-get" not in status  # finished: the fragment stops polling
+    download = office_client.get(reverse("job-download", args=[job.pk]))
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+def test_bad_export_dates_are_refused_in_vietnamese(office_client):
+    response = office_client.post(
+        reverse("audit-export"), {"start": "2026-02-01", "end": "2026-01-01"}, follow=True
+    )
+    assert "Ngày bắt đầu không được sau ngày kết thúc" in response.content.decode()
+    assert not Job.objects.exists()
+
+
+def test_job_is_not_enqueued_when_the_transaction_rolls_back(
+    office_user, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        try:
+            with transaction.atomic():
+                start_job(
+                    office_user,
+                    "audit_pdf",
+                    tasks.export_audit_pdf,
+                    {"start": "2026-01-01", "end": "2026-01-02"},
+                )
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+    assert callbacks == [] and not Job.objects.exists()
+
+
+def test_run_job_is_idempotent(office_user):
+    job = Job.objects.create(owner=office_user, kind="x")
+    calls = []
+    assert run_job(job.pk, lambda j, r: calls.append(1)) == Job.State.SUCCESS
+    assert run_job(job.pk, lambda j, r: calls.append(1)) == Job.State.SUCCESS
+    assert calls == [1]
+
+
+def test_failed_job_records_the_error(office_user):
+    job = Job.objects.create(owner=office_user, kind="x")
+
+    def boom(j, r):
+        raise ValueError("hỏng")
+
+    with pytest.raises(ValueError):
+        run_job(job.pk, boom)
+    job.refresh_from_db()
+    assert job.state == Job.State.FAILURE and "hỏng" in job.message
+
+
+def test_other_users_cannot_see_a_job(client, office_user, viewer_user):
+    job = Job.objects.create(owner=office_user, kind="x")
+    client.force_login(viewer_user)
+    assert client.get(reverse("job-detail", args=[job.pk])).status_code == 404
+    assert client.get(f"/api/v1/jobs/{job.pk}/").status_code == 404
