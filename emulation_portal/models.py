@@ -49,6 +49,9 @@ class AuditHead(models.Model):
     class Meta:
         verbose_name = _("audit chain head")
 
+    def __str__(self):
+        return f"#{self.last_seq} {self.last_hash[:12]}"
+
 
 class AppendOnlyError(Exception):
     pass
