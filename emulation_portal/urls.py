@@ -13,24 +13,28 @@ from emulation_portal.api import JobViewSet
 
 router = DefaultRouter()
 router.register("jobs", JobViewSet, basename="job")
-for app_label in ("units", "campaigns", "awards"):
+DOMAIN_MODULES = ("units", "campaigns", "awards", "awards.nominations")
+
+
+def _optional(module_name: str):
+    """Import ``module_name`` if it exists; a missing dependency inside it still raises."""
     try:
-        api_module = import_module(f"{app_label}.api")
+        return import_module(module_name)
     except ModuleNotFoundError as exc:
-        if exc.name != f"{app_label}.api":
-            raise
-        continue
-    api_module.register(router)
+        if exc.name and module_name.startswith(exc.name):
+            return None
+        raise
+
+
+for app_label in DOMAIN_MODULES:
+    api_module = _optional(f"{app_label}.api")
+    if api_module:
+        api_module.register(router)
 
 app_pages = []
-for app_label in ("units", "campaigns", "awards"):
-    try:
-        import_module(f"{app_label}.urls")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{app_label}.urls":
-            raise
-        continue
-    app_pages.append(path("", include(f"{app_label}.urls")))
+for app_label in DOMAIN_MODULES:
+    if _optional(f"{app_label}.urls"):
+        app_pages.append(path("", include(f"{app_label}.urls")))
 
 admin.site.site_header = "Cổng Thi đua - Khen thưởng"
 admin.site.site_title = "Thi đua - Khen thưởng"
