@@ -1,0 +1,942 @@
+"""The eligibility engine: judges people and units for a year against the rule set in force,
+and explains every verdict with the facts it used and the rule's legal reference.
+
+It is set-based. The population is read in chunks of subject ids, each chunk with a fixed
+number of ``values_list`` queries (never a query per person); facts are kept in compact
+per-subject structures, judged in Python, and verdicts are yielded as they are made, so
+memory stays flat however large the population.
+
+Semantics (principles of ``shared/domain/rules.md``):
+
+- only regular-merit (``cong_trang``) awards count toward chains; ad hoc, thematic and other
+  kinds are shown as "not counted";
+- a discipline blocks the year under judgment if it is in force on any day of that year
+  (start on or before 31 December, end on or after 1 January, or no end);
+- an initiative already used as the basis of a different reward does not count again;
+- "after" counting starts the year after the latest regular award of that code;
+- "held in the year under judgment" means recorded for that year, or qualifying for it now
+  under the same rule set (titles of a year are judged together at year end).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from django.core.exceptions import ValidationError
+from django.db.models import Max, Min, Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as N_
+
+from awards import conditions
+from awards.models import AwardKind, AwardRecord, AwardType, InitiativeUse, Rule, RuleSet
+from units.models import (
+    DISCIPLINE_RANK,
+    RATING_RANK,
+    SCOPE_RANK,
+    BlocMembership,
+    Discipline,
+    Initiative,
+    Person,
+    PersonYear,
+    Unit,
+    UnitRating,
+)
+
+CHUNK = 5000
+RATING_BY_RANK = {rank: str(code) for code, rank in RATING_RANK.items()}
+KIND_LABELS = dict(AwardKind.choices)
+
+
+# --------------------------------------------------------------------------- reasons
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One line of explanation: an English message id with parameters, rendered in the
+    active language by ``str()``. ``ok``: True met, False not met, None information."""
+
+    msg: str
+    params: tuple = ()
+    ok: bool | None = None
+
+    def render(self) -> str:
+        params = {k: _fmt(v) for k, v in self.params}
+        text = gettext(self.msg)
+        return text % params if params else text
+
+    __str__ = render
+
+    def as_json(self) -> dict:
+        return {"msg": self.msg, "params": {k: _fmt(v) for k, v in self.params}, "ok": self.ok}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Reason:
+        return cls(data["msg"], tuple(sorted(data.get("params", {}).items())), data.get("ok"))
+
+
+def _fmt(value) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(_fmt(v) for v in value) if value else "-"
+    if isinstance(value, float):
+        return f"{value * 100:g}%"
+    if isinstance(value, Fraction):
+        return f"{float(value) * 100:.1f}%".replace(".0%", "%")
+    return str(value)
+
+
+def R(msg: str, ok: bool | None = None, **params) -> Reason:  # noqa: N802 - short on purpose
+    return Reason(msg, tuple(sorted(params.items())), ok)
+
+
+# --------------------------------------------------------------------------- facts
+
+
+@dataclass(slots=True)
+class MemberStats:
+    """A unit's members in the year under judgment, counted from the people pass."""
+
+    total: int = 0
+    by_rank: list[int] = field(default_factory=lambda: [0, 0, 0, 0, 0])  # index = rating rank
+    awards: dict[str, int] = field(default_factory=dict)
+    discipline_rank: int = 0  # highest level in force in the year (0: none)
+
+    def at_least(self, rank: int) -> int:
+        return sum(self.by_rank[rank:])
+
+
+@dataclass(slots=True)
+class Facts:
+    """What the engine knows of one subject. Years are ints; ranks as in ``units.models``."""
+
+    subject_type: str
+    id: int
+    code: str
+    name: str
+    unit_id: int | None = None  # a person's unit in the year under judgment
+    ratings: dict[int, int] = field(default_factory=dict)
+    awards: dict[str, set[int]] = field(default_factory=dict)  # regular merit only
+    not_counted: list[tuple[str, int, str]] = field(default_factory=list)  # (code, year, kind)
+    # (id, year, scope rank, title, used for (code, year) or None)
+    initiatives: list[tuple[int, int, int, str, tuple | None]] = field(default_factory=list)
+    disciplines: list[tuple[int, str, datetime.date, datetime.date | None]] = field(
+        default_factory=list
+    )
+    bloc_roles: set[str] = field(default_factory=set)  # roles in the year under judgment
+    members: MemberStats | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RuleData:
+    code: str
+    subject: str
+    condition: dict
+    legal_reference: str
+    rule_set: str
+
+
+@dataclass(slots=True)
+class Verdict:
+    subject_type: str
+    subject_id: int
+    subject_code: str
+    subject_name: str
+    award_code: str
+    year: int
+    eligible: bool
+    reasons: list[Reason]
+    rule_set: str
+    legal_reference: str
+    condition: dict
+    initiatives_used: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        """The public shape of ``codes.md`` (reasons rendered in the active language)."""
+        return {
+            "subject_type": self.subject_type,
+            "subject_code": self.subject_code,
+            "award_code": self.award_code,
+            "eligible": self.eligible,
+            "reasons": [r.render() for r in self.reasons],
+            "rule_set": self.rule_set,
+        }
+
+
+# --------------------------------------------------------------------------- judging
+
+
+class Judge:
+    """Judges one subject for one year. Verdicts are memoised: ``eligible_for`` and "held
+    this year" reuse them; a dependency loop counts as not met."""
+
+    def __init__(self, facts: Facts, year: int, rules: dict[str, RuleData]):
+        self.f = facts
+        self.year = year
+        self.rules = rules
+        self._memo: dict[str, Verdict] = {}
+        self._busy: set[str] = set()
+        self._current: list[str] = []
+        self._used: list[int] = []
+
+    # -- public
+    def verdict(self, code: str) -> Verdict | None:
+        if code in self._memo:
+            return self._memo[code]
+        rule = self.rules.get(code)
+        if rule is None or code in self._busy:
+            return None
+        self._busy.add(code)
+        self._current.append(code)
+        saved_used, self._used = self._used, []
+        try:
+            ok, reasons = self.eval(rule.condition, None)
+        finally:
+            self._busy.discard(code)
+            self._current.pop()
+        used, self._used = self._used, saved_used
+        reasons.append(
+            R(
+                N_("Legal basis: %(ref)s (rule set %(set)s)."),
+                None,
+                ref=rule.legal_reference,
+                set=rule.rule_set,
+            )
+        )
+        f = self.f
+        verdict = Verdict(
+            f.subject_type,
+            f.id,
+            f.code,
+            f.name,
+            code,
+            self.year,
+            ok,
+            reasons,
+            rule.rule_set,
+            rule.legal_reference,
+            rule.condition,
+            sorted(set(used)) if ok else [],
+        )
+        self._memo[code] = verdict
+        return verdict
+
+    def held(self, code: str, year: int) -> bool:
+        """Held (regular merit) in ``year``; for the year under judgment, also qualifying now."""
+        if year in self.f.awards.get(code, ()):
+            return True
+        if year == self.year and code in self.rules:
+            v = self.verdict(code)
+            return bool(v and v.eligible)
+        return False
+
+    # -- conditions
+    def eval(self, node: dict, start: int | None) -> tuple[bool, list[Reason]]:
+        for key in conditions.NODE_KEYS:
+            if key in node:
+                return getattr(self, f"_c_{key}")(node, start)
+        return False, [R(N_("Unknown condition."), False)]
+
+    def _c_all(self, node, start):
+        ok, reasons = True, []
+        for item in node["all"]:
+            sub_ok, sub = self.eval(item, start)
+            ok = ok and sub_ok
+            reasons.extend(sub)
+        return ok, reasons
+
+    def _c_any(self, node, start):
+        failed: list[Reason] = []
+        for item in node["any"]:
+            sub_ok, sub = self.eval(item, start)
+            if sub_ok:
+                return True, sub
+            failed.extend(sub)
+        return False, [R(N_("None of the alternative paths is met:"), False), *failed]
+
+    def _window(self, length: int, start: int | None) -> tuple[list[int], bool]:
+        first = self.year - length + 1
+        years = list(range(max(first, start) if start else first, self.year + 1))
+        return years, not start or first >= start
+
+    def _c_rating_at_least(self, node, start):
+        wanted = node["rating_at_least"]
+        rank = RATING_RANK[wanted]
+        ratings = self.f.ratings
+        who = self._who()
+        if "times" in node:
+            years, _full = self._window(node["window"], start)
+            good = [y for y in years if ratings.get(y, 0) >= rank]
+            ok = len(good) >= node["times"]
+            msg = (
+                N_(
+                    "%(who)s rated %(rating)s or better in %(n)s of the years %(years)s "
+                    "(needs %(times)s): %(detail)s."
+                )
+                if ok
+                else N_(
+                    "%(who)s rated %(rating)s or better in only %(n)s of the years %(years)s "
+                    "(needs %(times)s): %(detail)s."
+                )
+            )
+            return ok, [
+                R(
+                    msg,
+                    ok,
+                    who=who,
+                    rating=wanted,
+                    n=len(good),
+                    years=_span(years),
+                    times=node["times"],
+                    detail=self._ratings_detail(years),
+                )
+            ]
+        n = node["years"]
+        years, full = self._window(n, start)
+        bad = [y for y in years if ratings.get(y, 0) < rank]
+        ok = full and not bad
+        if ok and n == 1:
+            msg = N_("%(who)s rated %(rating)s or better in %(year)s: %(detail)s.")
+        elif ok:
+            msg = N_(
+                "%(who)s rated %(rating)s or better in each of %(n)s consecutive years "
+                "%(years)s: %(detail)s."
+            )
+        elif n == 1:
+            msg = N_("%(who)s not rated %(rating)s or better in %(year)s: %(detail)s.")
+        elif not full:
+            msg = N_(
+                "%(who)s needs %(n)s consecutive years rated %(rating)s or better, but "
+                "counting starts in %(start)s: %(detail)s."
+            )
+        else:
+            msg = N_(
+                "%(who)s needs %(n)s consecutive years rated %(rating)s or better "
+                "ending %(year)s, but not in %(bad)s: %(detail)s."
+            )
+        return ok, [
+            R(
+                msg,
+                ok,
+                who=who,
+                rating=wanted,
+                n=n,
+                years=_span(years),
+                start=start or "",
+                year=self.year,
+                bad=bad,
+                detail=self._ratings_detail(years),
+            )
+        ]
+
+    def _c_consecutive(self, node, start):
+        code, n = node["consecutive"]["award"], node["consecutive"]["years"]
+        years, full = self._window(n, start)
+        missing = [y for y in years if not self.held(code, y)]
+        ok = full and not missing
+        reasons = [
+            R(
+                N_("%(award)s in each of %(n)s consecutive years %(years)s.")
+                if ok
+                else N_(
+                    "Needs %(award)s in each of %(n)s consecutive years ending %(year)s; "
+                    "missing: %(missing)s."
+                ),
+                ok,
+                award=code,
+                n=n,
+                years=_span(years),
+                year=self.year,
+                missing=missing if full else [*range(self.year - n + 1, start), *missing],
+            )
+        ]
+        if (
+            self.year in years
+            and self.year not in self.f.awards.get(code, ())
+            and self.year not in missing
+        ):
+            reasons.append(
+                R(
+                    N_("%(award)s %(year)s counted as qualifying this year (not yet conferred)."),
+                    None,
+                    award=code,
+                    year=self.year,
+                )
+            )
+        return ok, reasons + self._not_counted(code, years[0] if years else self.year)
+
+    def _c_holds_award(self, node, start):
+        code, times, window = node["holds_award"], node.get("times", 1), node.get("window")
+        held = {y for y in self.f.awards.get(code, ()) if y <= self.year}
+        if self.held(code, self.year):
+            held.add(self.year)
+        first = self.year - window + 1 if window else None
+        lower = max(x for x in (first, start) if x is not None) if (first or start) else None
+        counted = sorted(y for y in held if lower is None or y >= lower)
+        ok = len(counted) >= times
+        if window:
+            msg = (
+                N_("Holds %(award)s %(n)s time(s) in %(years)s (needs %(times)s): %(found)s.")
+                if ok
+                else N_("Needs %(award)s %(times)s time(s) in %(years)s; found %(n)s: %(found)s.")
+            )
+        else:
+            msg = (
+                N_("Holds %(award)s (%(found)s).")
+                if ok
+                else N_("Needs %(award)s %(times)s time(s); found %(n)s: %(found)s.")
+            )
+        years = list(range(lower, self.year + 1)) if lower else []
+        return ok, [
+            R(msg, ok, award=code, n=len(counted), times=times, years=_span(years), found=counted)
+        ] + self._not_counted(code, lower or 0)
+
+    def _c_eligible_for(self, node, start):
+        code = node["eligible_for"]
+        if self.year in self.f.awards.get(code, ()):
+            return True, [R(N_("Holds %(award)s for %(year)s."), True, award=code, year=self.year)]
+        v = self.verdict(code)
+        if v is not None and v.eligible:
+            return True, [
+                R(N_("Qualifies for %(award)s in %(year)s."), True, award=code, year=self.year)
+            ]
+        return False, [
+            R(N_("Does not qualify for %(award)s in %(year)s."), False, award=code, year=self.year)
+        ]
+
+    def _c_initiative(self, node, start):
+        body = node["initiative"]
+        scope, within, count = body["scope"], body["within_years"], body.get("count", 1)
+        rank = SCOPE_RANK[scope]
+        years, _full = self._window(within, start)
+        lo = years[0] if years else self.year + 1
+        current = (self._current[-1] if self._current else "", self.year)
+        found, used_elsewhere = [], []
+        for ini_id, year, scope_rank, title, used_for in self.f.initiatives:
+            if not (lo <= year <= self.year) or scope_rank < rank:
+                continue
+            if used_for is not None and used_for != current:
+                used_elsewhere.append(f"“{title}” ({year}, {used_for[0]} {used_for[1]})")
+            else:
+                found.append((ini_id, f"“{title}” ({year})"))
+        ok = len(found) >= count
+        if ok:
+            self._used.extend(i for i, _t in found[:count])
+        reasons = [
+            R(
+                N_(
+                    "Initiatives or scientific works at %(scope)s scope or wider in %(years)s: "
+                    "%(found)s."
+                )
+                if ok
+                else N_(
+                    "Needs %(count)s initiative(s) or scientific work(s) at %(scope)s scope or wider "
+                    "in %(years)s; found %(n)s."
+                ),
+                ok,
+                scope=scope,
+                years=_span(years),
+                found=[t for _i, t in found],
+                count=count,
+                n=len(found),
+            )
+        ]
+        if used_elsewhere:
+            reasons.append(
+                R(
+                    N_(
+                        "Not counted, already the basis of another reward (one "
+                        "initiative, one reward): %(items)s."
+                    ),
+                    None,
+                    items=used_elsewhere,
+                )
+            )
+        return ok, reasons
+
+    def _c_members_share(self, node, start):
+        body = node["members_share"]
+        m = self.f.members
+        if m is None:
+            return False, [R(N_("Applies to units only."), False)]
+        if "rating_at_least" in body:
+            what = body["rating_at_least"]
+            n = m.at_least(RATING_RANK[what])
+            label = gettext("rated %(rating)s or better") % {"rating": what}
+        else:
+            what = body["award"]
+            n = m.awards.get(what, 0)
+            label = what
+        if "at_least" in body:
+            ok = n >= body["at_least"]
+            return ok, [
+                R(
+                    N_(
+                        "%(n)s of %(total)s members in %(year)s are %(what)s (needs at least "
+                        "%(need)s)."
+                    ),
+                    ok,
+                    n=n,
+                    total=m.total,
+                    year=self.year,
+                    what=label,
+                    need=body["at_least"],
+                )
+            ]
+        share = Fraction(str(body["share"]))
+        ok = m.total > 0 and Fraction(n, m.total) >= share
+        actual = Fraction(n, m.total) if m.total else Fraction(0)
+        return ok, [
+            R(
+                N_(
+                    "%(n)s of %(total)s members in %(year)s are %(what)s: %(actual)s (needs at "
+                    "least %(share)s)."
+                ),
+                ok,
+                n=n,
+                total=m.total,
+                year=self.year,
+                what=label,
+                actual=actual,
+                share=float(share),
+            )
+        ]
+
+    def _c_no_discipline(self, node, start):
+        body = node["no_discipline"]
+        level = body["min_level"]
+        rank = DISCIPLINE_RANK[level]
+        if body.get("scope", "self") == "members":
+            m = self.f.members
+            worst = m.discipline_rank if m else 0
+            ok = worst < rank
+            return ok, [
+                R(
+                    N_("No member under discipline at %(level)s or above in %(year)s.")
+                    if ok
+                    else N_("A member is under discipline at %(level)s or above in %(year)s."),
+                    ok,
+                    level=level,
+                    year=self.year,
+                )
+            ]
+        hits = [(lv, s, e) for r, lv, s, e in self.f.disciplines if r >= rank]
+        if not hits:
+            return True, [R(N_("No discipline in force in %(year)s."), True, year=self.year)]
+        items = [
+            f"{lv} {s:%d/%m/%Y}-{e:%d/%m/%Y}" if e else f"{lv} {s:%d/%m/%Y}-" for lv, s, e in hits
+        ]
+        return False, [
+            R(
+                N_("Discipline in force in %(year)s blocks any reward: %(items)s."),
+                False,
+                year=self.year,
+                items=items,
+            )
+        ]
+
+    def _c_after_award(self, node, start):
+        body = node["after_award"]
+        code = body["award"]
+        earlier = [y for y in self.f.awards.get(code, ()) if y <= self.year]
+        if not earlier:
+            return False, [
+                R(N_("Needs %(award)s first; none recorded."), False, award=code),
+                *self._not_counted(code, 0),
+            ]
+        last = max(earlier)
+        ok, sub = self.eval(body["then"], last + 1)
+        return ok, [
+            R(
+                N_("Holds %(award)s of %(year)s; counting starts in %(start)s."),
+                None,
+                award=code,
+                year=last,
+                start=last + 1,
+            ),
+            *sub,
+        ]
+
+    def _c_bloc_role(self, node, start):
+        role = node["bloc_role"]
+        ok = role in self.f.bloc_roles
+        return ok, [
+            R(
+                N_("Leads a bloc or cluster in %(year)s.")
+                if role == "leader" and ok
+                else N_("Does not lead a bloc or cluster in %(year)s.")
+                if role == "leader"
+                else N_("Deputy of a bloc or cluster in %(year)s.")
+                if ok
+                else N_("Not deputy of a bloc or cluster in %(year)s."),
+                ok,
+                year=self.year,
+            )
+        ]
+
+    def _c_manual(self, node, start):
+        return False, [
+            R(
+                N_("Assessed by the office, not from the records: %(text)s."),
+                False,
+                text=node["manual"],
+            )
+        ]
+
+    # -- helpers
+    def _who(self) -> str:
+        return gettext("The unit") if self.f.subject_type == "unit" else gettext("The person")
+
+    def _ratings_detail(self, years) -> list[str]:
+        return [
+            f"{y} {RATING_BY_RANK.get(self.f.ratings.get(y, 0), gettext('not rated'))}"
+            for y in years
+        ]
+
+    def _not_counted(self, code: str, since: int) -> list[Reason]:
+        items = [
+            f"{c} {y} ({KIND_LABELS.get(k, k)})"
+            for c, y, k in self.f.not_counted
+            if c == code and since <= y <= self.year
+        ]
+        if not items:
+            return []
+        return [
+            R(
+                N_("Not counted toward the chain (only regular merit counts): %(items)s."),
+                None,
+                items=items,
+            )
+        ]
+
+
+def _span(years: list[int]) -> str:
+    if not years:
+        return "-"
+    return str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_rules(rule_set: RuleSet) -> dict[str, dict[str, RuleData]]:
+    """The rule set's rules as plain data: {subject: {award code: RuleData}} (1 query)."""
+    out: dict[str, dict[str, RuleData]] = {"person": {}, "unit": {}}
+    for rule in Rule.objects.filter(rule_set=rule_set).select_related("award_type"):
+        out[rule.subject][rule.award_type.code] = RuleData(
+            rule.award_type.code, rule.subject, rule.condition, rule.legal_reference, rule_set.code
+        )
+    return out
+
+
+def _lookback(rules: Iterable[RuleData]) -> int:
+    return max((conditions.lookback(r.condition) for r in rules), default=1)
+
+
+def _award_codes() -> dict[int, str]:
+    return dict(AwardType.objects.values_list("id", "code"))
+
+
+def _year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def _id_chunks(ids: list[int] | None, queryset, chunk: int):
+    """Ranges of ids (lo, hi inclusive, explicit ids or None) covering the population."""
+    if ids is not None:
+        ids = sorted(set(ids))
+        for i in range(0, len(ids), chunk):
+            part = ids[i : i + chunk]
+            yield part[0], part[-1], part
+        return
+    bounds = queryset.aggregate(lo=Min("id"), hi=Max("id"))
+    if bounds["lo"] is None:
+        return
+    lo = bounds["lo"]
+    while lo <= bounds["hi"]:
+        yield lo, lo + chunk - 1, None
+        lo += chunk
+
+
+def iter_people_facts(
+    year: int,
+    lookback: int,
+    *,
+    person_ids: list[int] | None = None,
+    unit_ids: list[int] | None = None,
+    chunk: int = CHUNK,
+    codes: dict[int, str] | None = None,
+) -> Iterator[Facts]:
+    """Facts of people, chunk by chunk: 5 queries per chunk of ``chunk`` ids."""
+    codes = codes if codes is not None else _award_codes()
+    first_year = year - lookback + 1
+    year_start, year_end = _year_bounds(year)
+    base = Person.objects.all()
+    if unit_ids is not None:
+        base = base.filter(unit_id__in=unit_ids)
+    for lo, hi, explicit in _id_chunks(person_ids, base, chunk):
+        rng = (
+            Q(person_id__in=explicit)
+            if explicit is not None
+            else Q(person_id__gte=lo, person_id__lte=hi)
+        )
+        people_q = (
+            base.filter(id__in=explicit)
+            if explicit is not None
+            else base.filter(id__gte=lo, id__lte=hi)
+        )
+        people: dict[int, Facts] = {}
+        for pid, code, name, unit_id in people_q.order_by("id").values_list(
+            "id", "code", "full_name", "unit_id"
+        ):
+            people[pid] = Facts("person", pid, code, name, unit_id)
+        if not people:
+            continue
+        for pid, y, rating, unit_id in PersonYear.objects.filter(
+            rng, year__gte=first_year, year__lte=year
+        ).values_list("person_id", "year", "rating", "unit_id"):
+            f = people.get(pid)
+            if f is None:
+                continue
+            if rating:
+                f.ratings[y] = RATING_RANK[rating]
+            if y == year:
+                f.unit_id = unit_id
+        for pid, type_id, y, kind in AwardRecord.objects.filter(rng, year__lte=year).values_list(
+            "person_id", "award_type_id", "year", "kind"
+        ):
+            f = people.get(pid)
+            if f is None:
+                continue
+            code = codes[type_id]
+            if kind == AwardKind.CONG_TRANG:
+                f.awards.setdefault(code, set()).add(y)
+            else:
+                f.not_counted.append((code, y, kind))
+        for ini_id, pid, y, scope, title, use_type, use_year in (
+            Initiative.objects.filter(rng, year__gte=first_year, year__lte=year)
+            .order_by("year", "id")
+            .values_list(
+                "id", "person_id", "year", "scope", "title", "use__award_type_id", "use__year"
+            )
+        ):
+            f = people.get(pid)
+            if f is None:
+                continue
+            used = (codes[use_type], use_year) if use_type else None
+            f.initiatives.append((ini_id, y, SCOPE_RANK[scope], title, used))
+        for pid, level, s, e in (
+            Discipline.objects.filter(rng, start_date__lte=year_end)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=year_start))
+            .values_list("person_id", "level", "start_date", "end_date")
+        ):
+            f = people.get(pid)
+            if f is not None:
+                f.disciplines.append((DISCIPLINE_RANK[level], level, s, e))
+        yield from people.values()
+
+
+def iter_unit_facts(
+    year: int,
+    lookback: int,
+    *,
+    unit_ids: list[int] | None = None,
+    members: dict[int, MemberStats] | None = None,
+    codes: dict[int, str] | None = None,
+) -> Iterator[Facts]:
+    """Facts of units (4 queries): ratings, awards, bloc roles; members from ``members``."""
+    codes = codes if codes is not None else _award_codes()
+    units = Unit.objects.all()
+    if unit_ids is not None:
+        units = units.filter(id__in=unit_ids)
+    facts = {
+        uid: Facts("unit", uid, code, name)
+        for uid, code, name in units.order_by("path", "id").values_list("id", "code", "name")
+    }
+    scope = Q(unit_id__in=unit_ids) if unit_ids is not None else Q()
+    for uid, y, rating in UnitRating.objects.filter(
+        scope, year__gte=year - lookback + 1, year__lte=year
+    ).values_list("unit_id", "year", "rating"):
+        if uid in facts:
+            facts[uid].ratings[y] = RATING_RANK[rating]
+    for uid, type_id, y, kind in AwardRecord.objects.filter(
+        scope, unit__isnull=False, year__lte=year
+    ).values_list("unit_id", "award_type_id", "year", "kind"):
+        if uid in facts:
+            if kind == AwardKind.CONG_TRANG:
+                facts[uid].awards.setdefault(codes[type_id], set()).add(y)
+            else:
+                facts[uid].not_counted.append((codes[type_id], y, kind))
+    for uid, role in BlocMembership.objects.filter(scope, year=year).values_list("unit_id", "role"):
+        if uid in facts:
+            facts[uid].bloc_roles.add(role)
+    for uid, f in facts.items():
+        f.members = (members or {}).get(uid) or MemberStats()
+    yield from facts.values()
+
+
+def _members_of(unit_ids: list[int], year: int) -> list[int]:
+    """People who belong to the units in ``year`` (their year row names it, or none and
+    their current unit is it)."""
+    named = set(
+        PersonYear.objects.filter(year=year, unit_id__in=unit_ids).values_list(
+            "person_id", flat=True
+        )
+    )
+    current = set(
+        Person.objects.filter(unit_id__in=unit_ids)
+        .exclude(years__year=year)
+        .values_list("id", flat=True)
+    )
+    return sorted(named | current)
+
+
+def member_stats(
+    year: int,
+    person_rules: dict[str, RuleData],
+    *,
+    unit_ids: list[int] | None = None,
+    codes: dict[int, str] | None = None,
+    award_codes: set[str] | None = None,
+    chunk: int = CHUNK,
+) -> dict[int, MemberStats]:
+    """Per unit: its members' count, ratings, titles held or qualifying, and the worst
+    discipline in force, from one people pass (counts only; verdicts are not kept)."""
+    person_ids = _members_of(unit_ids, year) if unit_ids is not None else None
+    if person_ids == []:
+        return {}
+    stats: dict[int, MemberStats] = defaultdict(MemberStats)
+    lookback = _lookback(person_rules.values())
+    wanted = award_codes or set()
+    for f in iter_people_facts(year, lookback, person_ids=person_ids, chunk=chunk, codes=codes):
+        unit = f.unit_id
+        if unit_ids is not None and unit not in unit_ids:
+            continue
+        s = stats[unit]
+        s.total += 1
+        s.by_rank[f.ratings.get(year, 0)] += 1
+        if f.disciplines:
+            s.discipline_rank = max(s.discipline_rank, max(d[0] for d in f.disciplines))
+        judge = Judge(f, year, person_rules)
+        for code in wanted:
+            if judge.held(code, year):
+                s.awards[code] = s.awards.get(code, 0) + 1
+    return dict(stats)
+
+
+def _member_award_codes(unit_rules: dict[str, RuleData]) -> set[str]:
+    found: set[str] = set()
+
+    def visit(node):
+        if isinstance(node.get("members_share"), dict) and "award" in node["members_share"]:
+            found.add(node["members_share"]["award"])
+
+    for rule in unit_rules.values():
+        conditions._walk(rule.condition, visit)
+    return found
+
+
+def rule_set_for(year: int) -> RuleSet:
+    rule_set = RuleSet.for_year(year)
+    if rule_set is None:
+        raise ValidationError(
+            gettext("No rule set is in force for %(year)s.") % {"year": year}, code="no_rule_set"
+        )
+    return rule_set
+
+
+def judge(
+    year: int,
+    *,
+    subject_type: str | None = None,
+    subject_ids: list[int] | None = None,
+    award_codes: Iterable[str] | None = None,
+    unit_ids: list[int] | None = None,
+    rule_set: RuleSet | None = None,
+    chunk: int = CHUNK,
+) -> Iterator[Verdict]:
+    """Yield verdicts for ``year``: people first (by id), then units (by tree order), one per
+    (subject, award type) the rule set has a rule for.
+
+    ``subject_type`` limits to "person" or "unit"; ``subject_ids`` to those subjects;
+    ``award_codes`` to those awards; ``unit_ids`` limits people to those whose current unit
+    is one of them (and units to those). ``rule_set`` defaults to the set in force.
+    Queries: a few, plus 5 per ``chunk`` people and 4 for units (plus one people pass when a
+    unit rule reads members).
+    """
+    rule_set = rule_set or rule_set_for(year)
+    rules = load_rules(rule_set)
+    wanted = set(award_codes) if award_codes else None
+    codes = _award_codes()
+    if subject_type in (None, "person"):
+        person_rules = rules["person"]
+        targets = [c for c in person_rules if wanted is None or c in wanted]
+        if targets:
+            lookback = _lookback(person_rules.values())
+            for f in iter_people_facts(
+                year,
+                lookback,
+                person_ids=subject_ids if subject_type else None,
+                unit_ids=unit_ids,
+                chunk=chunk,
+                codes=codes,
+            ):
+                j = Judge(f, year, person_rules)
+                for code in targets:
+                    yield j.verdict(code)
+    if subject_type in (None, "unit"):
+        unit_rules = rules["unit"]
+        targets = [c for c in unit_rules if wanted is None or c in wanted]
+        if targets:
+            ids = subject_ids if subject_type else unit_ids
+            stats = member_stats(
+                year,
+                rules["person"],
+                unit_ids=ids,
+                codes=codes,
+                award_codes=_member_award_codes(unit_rules),
+                chunk=chunk,
+            )
+            for f in iter_unit_facts(
+                year, _lookback(unit_rules.values()), unit_ids=ids, members=stats, codes=codes
+            ):
+                j = Judge(f, year, unit_rules)
+                for code in targets:
+                    yield j.verdict(code)
+
+
+def judge_subject(
+    year: int, subject, award_codes: Iterable[str] | None = None, rule_set: RuleSet | None = None
+) -> list[Verdict]:
+    """All verdicts for one person or unit (a bounded number of queries)."""
+    subject_type = "unit" if isinstance(subject, Unit) else "person"
+    return list(
+        judge(
+            year,
+            subject_type=subject_type,
+            subject_ids=[subject.pk],
+            award_codes=award_codes,
+            rule_set=rule_set,
+        )
+    )
+
+
+def used_initiative_ids(verdicts: Iterable[Verdict]) -> set[int]:
+    return {i for v in verdicts for i in v.initiatives_used}
+
+
+__all__ = [
+    "Facts",
+    "InitiativeUse",
+    "Judge",
+    "MemberStats",
+    "Reason",
+    "RuleData",
+    "Verdict",
+    "judge",
+    "judge_subject",
+    "load_rules",
+    "rule_set_for",
+]
