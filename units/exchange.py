@@ -480,13 +480,15 @@ def import_data(actor, source, *, dry_run: bool = False) -> ImportResult:
                 raise _Rollback
             from emulation_portal import audit
 
-            audit.record(
-                actor,
-                "units.import",
-                object_type="import",
-                object_label=_("Spreadsheet import"),
-                after={"counts": ctx.counts},
-            )
+            result_changed = sum(c["created"] + c["updated"] for c in ctx.counts.values())
+            if result_changed:
+                audit.record(
+                    actor,
+                    "units.import",
+                    object_type="import",
+                    object_label=_("Spreadsheet import"),
+                    after={"counts": ctx.counts},
+                )
             committed = True
     except _Rollback:
         pass
