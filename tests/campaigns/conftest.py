@@ -10,6 +10,12 @@ from units.models import BlocRole
 YEAR = 2025
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Test users need no slow key stretching (the shared UserFactory hashes passwords)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @dataclass
 class BlocSetup:
     bloc: object
@@ -35,3 +41,26 @@ def bloc_setup(db):
     outsider_unit = UnitFactory(code="DV_X", name="Đơn vị ngoài khối")
     outsider = officer(outsider_unit, "cb_x")
     return BlocSetup(bloc, YEAR, units, officers, outsider_unit, outsider)
+
+
+@pytest.fixture
+def locked_pledge(bloc_setup):
+    """The bloc's pledge with a 3-line scoring table, signed by every member and locked."""
+    from campaigns import services
+
+    s = bloc_setup
+    pledge = services.start_pledge(s.leader, s.bloc, s.year)
+    services.set_criteria(
+        s.leader,
+        pledge,
+        [
+            {"name": "Nhiệm vụ chuyên môn", "kind": "standard", "max_points": 60},
+            {"name": "Điểm thưởng", "kind": "bonus", "max_points": 10},
+            {"name": "Điểm trừ", "kind": "penalty", "max_points": 5},
+        ],
+    )
+    services.open_signing(s.leader, pledge)
+    for unit, user in zip(s.units, s.officers, strict=True):
+        services.sign_pledge(user, pledge, unit)
+    pledge.refresh_from_db()
+    return pledge
