@@ -51,6 +51,10 @@ def is_staff_member(user) -> bool:
 rules.add_perm("portal.view_audit", is_office)
 rules.add_perm("portal.export_audit", is_office)
 rules.add_perm("portal.view_job", is_staff_member)
+# Django admin: the office reads the audit log and jobs there; accounts are the admin's.
+rules.add_perm("emulation_portal", is_office)
+rules.add_perm("emulation_portal.view_auditevent", is_office)
+rules.add_perm("emulation_portal.view_job", is_office)
 
 
 class RulesPermission(permissions.BasePermission):

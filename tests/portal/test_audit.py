@@ -108,3 +108,10 @@ def test_admin_is_read_only(admin_account, client):
     )
     assert response.status_code == 403
     assert AuditEvent.objects.count() == 1
+
+
+def test_office_reads_the_audit_log_in_admin_but_not_accounts(client, office_user):
+    _events(1)
+    client.force_login(office_user)
+    assert client.get("/admin/emulation_portal/auditevent/").status_code == 200
+    assert client.get("/admin/emulation_portal/user/").status_code == 403
