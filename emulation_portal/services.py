@@ -65,3 +65,14 @@ def render_audit_extract(job: Job, reporter) -> tuple[str, bytes]:
     )
     reporter.progress(len(events) or 1)
     return f"audit-{start:%Y%m%d}-{end:%Y%m%d}.pdf", pdf
+
+
+@transaction.atomic
+def rotate_api_token(user):
+    """Replace ``user``'s API token with a new one; the old token stops working at once."""
+    from rest_framework.authtoken.models import Token
+
+    Token.objects.filter(user=user).delete()
+    token = Token.objects.create(user=user)
+    audit.record(user, "user.rotate_api_token", user)
+    return token

@@ -58,6 +58,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/api-token/", views.api_token, name="api-token"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jobs/<int:pk>/", views.job_detail, name="job-detail"),
     path("jobs/<int:pk>/status/", views.job_status, name="job-status"),

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
-from emulation_portal import tasks
+from emulation_portal import services, tasks
 from emulation_portal.forms import AuditExportForm
 from emulation_portal.jobs import start_job
 from emulation_portal.models import AuditEvent, Job
@@ -84,6 +84,19 @@ def job_download(request, pk):
     return FileResponse(
         job.result_file.open("rb"), as_attachment=True, filename=job.result_file.name.split("/")[-1]
     )
+
+
+@login_required
+def api_token(request):
+    """Show the user's API token; POST issues a new one (the old one stops working)."""
+    from rest_framework.authtoken.models import Token
+
+    if request.method == "POST":
+        services.rotate_api_token(request.user)
+        messages.success(request, _("A new API token has been issued."))
+        return redirect("api-token")
+    token = Token.objects.filter(user=request.user).first()
+    return render(request, "portal/api_token.html", {"token": token})
 
 
 @permission_required("portal.view_audit", raise_exception=True)
