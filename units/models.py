@@ -134,9 +134,7 @@ class Unit(models.Model):
                 | Q(active_to__gte=models.F("active_from")),
                 name="unit_active_period_ordered",
             ),
-            models.CheckConstraint(
-                condition=~Q(parent=models.F("id")), name="unit_not_own_parent"
-            ),
+            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="unit_not_own_parent"),
         ]
 
     def __str__(self):
@@ -163,9 +161,7 @@ class UnitOfficer(models.Model):
     class Meta:
         verbose_name = _("unit officer")
         verbose_name_plural = _("unit officers")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "unit"], name="unit_officer_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "unit"], name="unit_officer_unique")]
 
     def __str__(self):
         return f"{self.user} → {self.unit}"
@@ -347,9 +343,7 @@ class BlocMembership(models.Model):
         verbose_name_plural = _("bloc memberships")
         ordering = ["bloc", "year", "role", "unit"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["bloc", "year", "unit"], name="bloc_membership_unique"
-            ),
+            models.UniqueConstraint(fields=["bloc", "year", "unit"], name="bloc_membership_unique"),
             models.UniqueConstraint(
                 fields=["unit", "year", "bloc_kind"], name="bloc_membership_one_bloc_per_kind"
             ),

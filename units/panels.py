@@ -8,6 +8,8 @@ page without the units app knowing them.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.template.loader import render_to_string
+
 PanelFunc = Callable[[object, object], "tuple[str, dict] | None"]
 
 
@@ -37,12 +39,14 @@ def _render(registry: dict[str, Panel], request, obj) -> list[dict]:
         if result is None:
             continue
         template, context = result
-        out.append({"key": panel.key, "template": template, "context": context})
+        html = render_to_string(template, context, request=request)
+        out.append({"key": panel.key, "template": template, "html": html})
     return out
 
 
 def person_panels(request, person) -> list[dict]:
-    """The panels to include on ``person``'s page, in order."""
+    """The panels of ``person``'s page, in order, each rendered (``html``) with its own
+    context plus the request."""
     return _render(_PERSON, request, person)
 
 
