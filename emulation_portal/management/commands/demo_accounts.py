@@ -14,7 +14,7 @@ class Command(BaseCommand):
                 User.objects.filter(is_demo=True, role=role, is_active=True).order_by("pk").first()
             )
             if user:
-                self.stdout.write(f"  {str(label):<20} {user.username:<24} {DEMO_PASSWORD}")
+                self.stdout.write(f"  {str(label):<36} {user.username:<16} {DEMO_PASSWORD}")
                 shown = True
         if not shown:
             self.stdout.write("  (no demo accounts: run `manage.py seed_demo`)")
