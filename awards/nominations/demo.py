@@ -1,0 +1,5 @@
+"""Demo nominations (seeder order 40), through the services."""
+
+
+def seed(ctx) -> None:
+    ctx.log("nominations: nothing yet")
