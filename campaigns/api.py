@@ -77,6 +77,7 @@ class CampaignSerializer(serializers.ModelSerializer):
             "closed_at",
         ]
         read_only_fields = ["state", "launched_at", "launch_reference", "closed_at"]
+        validators = []  # the service says why, in the user's language
 
 
 class LaunchSerializer(serializers.Serializer):

@@ -1,0 +1,154 @@
+"""API: the same permissions as the pages; refusals are 400/403 and change nothing."""
+
+import datetime as dt
+
+import pytest
+
+from campaigns import services
+from campaigns.models import AcclamationVote, Campaign, Ranking, Registration, Score, Signature
+from tests.campaigns.factories import CampaignFactory
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1"
+
+
+def test_campaigns_read_by_all_written_by_the_office(client, viewer_user, office_user):
+    CampaignFactory(year=2025)
+    client.force_login(viewer_user)
+    assert client.get(f"{API}/campaigns/").json()["count"] == 1
+    body = {
+        "year": 2026,
+        "kind": "annual",
+        "name": "2026",
+        "theme": "",
+        "starts_on": "2026-01-01",
+        "ends_on": "2026-12-31",
+    }
+    assert client.post(f"{API}/campaigns/", body).status_code == 403
+    client.force_login(office_user)
+    r = client.post(f"{API}/campaigns/", body)
+    assert r.status_code == 201, r.json()
+    r = client.post(f"{API}/campaigns/", body)
+    assert r.status_code == 400 and "year" in r.json()
+    pk = Campaign.objects.get(year=2026).pk
+    assert client.post(f"{API}/campaigns/{pk}/launch/", {"reference": "x"}).json()["state"] == (
+        "launched"
+    )
+    client.force_login(viewer_user)
+    assert client.post(f"{API}/campaigns/{pk}/close/").status_code == 403
+    assert Campaign.objects.get(pk=pk).state == "launched"
+
+
+def test_registration_api(client, bloc_setup, viewer_user):
+    s = bloc_setup
+    c = CampaignFactory(year=s.year, state="launched", launched_at=dt.datetime.now(dt.UTC))
+    body = {
+        "campaign": c.pk,
+        "unit": "DV_B",
+        "collective_title": "TTLDXS",
+        "initiatives": ["Số hóa"],
+        "submit": True,
+    }
+    client.force_login(viewer_user)
+    assert (
+        client.post(f"{API}/registrations/", body, content_type="application/json").status_code
+        == 403
+    )
+    client.force_login(s.officers[2])
+    assert (
+        client.post(f"{API}/registrations/", body, content_type="application/json").status_code
+        == 403
+    )
+    assert not Registration.objects.exists()
+    client.force_login(s.officers[1])
+    r = client.post(f"{API}/registrations/", body, content_type="application/json")
+    assert r.status_code == 201, r.json()
+    assert r.json()["entries"][0]["initiative_title"] == "Số hóa"
+    client.force_login(s.officers[2])
+    assert client.get(f"{API}/registrations/").json()["count"] == 0
+
+
+def test_pledge_sign_and_scores_api(client, bloc_setup, viewer_user):
+    s = bloc_setup
+    pledge = services.start_pledge(s.leader, s.bloc, s.year)
+    services.set_criteria(s.leader, pledge, [{"name": "A", "max_points": 10}])
+    services.open_signing(s.leader, pledge)
+    client.force_login(viewer_user)
+    assert client.get(f"{API}/pledges/").json()["count"] == 0
+    assert client.post(f"{API}/pledges/{pledge.pk}/sign/", {"unit": "DV_A"}).status_code == 404
+    client.force_login(s.outsider)
+    assert client.post(f"{API}/pledges/{pledge.pk}/sign/", {"unit": "DV_X"}).status_code == 404
+    client.force_login(s.officers[1])
+    assert client.post(f"{API}/pledges/{pledge.pk}/sign/", {"unit": "DV_C"}).status_code == 403
+    assert client.post(f"{API}/pledges/{pledge.pk}/sign/", {"unit": "DV_B"}).status_code == 201
+    r = client.post(f"{API}/pledges/{pledge.pk}/sign/", {"unit": "DV_B"})
+    assert r.status_code == 400 and "already signed" in str(r.json())
+    assert Signature.objects.count() == 1
+    for unit, user in zip(s.units, s.officers, strict=True):
+        if unit != s.units[1]:
+            services.sign_pledge(user, pledge, unit)
+    crit = pledge.criteria.get()
+    r = client.post(f"{API}/scores/", {"criterion": crit.pk, "unit": "DV_B", "points": "11"})
+    assert r.status_code == 400
+    r = client.post(f"{API}/scores/", {"criterion": crit.pk, "unit": "DV_C", "points": "5"})
+    assert r.status_code == 403
+    r = client.post(f"{API}/scores/", {"criterion": crit.pk, "unit": "DV_B", "points": "8"})
+    assert r.status_code == 201 and r.json()["version"] == 1
+    score_id = r.json()["id"]
+    r = client.post(f"{API}/scores/{score_id}/adjust/", {"points": 5, "reason": "x", "version": 1})
+    assert r.status_code == 403
+    client.force_login(s.leader)
+    r = client.post(f"{API}/scores/{score_id}/adjust/", {"points": 5, "reason": "", "version": 1})
+    assert r.status_code == 400
+    r = client.post(
+        f"{API}/scores/{score_id}/adjust/", {"points": 5, "reason": "Thiếu", "version": 1}
+    )
+    assert r.status_code == 200 and r.json()["final_points"] == "5.00"
+    r = client.post(
+        f"{API}/scores/{score_id}/adjust/", {"points": 4, "reason": "Lại", "version": 1}
+    )
+    assert r.status_code == 400  # stale version
+    assert Score.objects.get().final_points == 5
+
+
+def test_rankings_and_votes_api(client, bloc_setup, locked_pledge, viewer_user):
+    s = bloc_setup
+    ranking = services.compute_ranking(s.leader, s.bloc, s.year)
+    client.force_login(viewer_user)
+    assert client.get(f"{API}/rankings/").json()["count"] == 0  # not published
+    services.publish_ranking(s.leader, ranking)
+    data = client.get(f"{API}/rankings/").json()
+    assert data["count"] == 1 and len(data["results"][0]["entries"]) == 4
+    assert Ranking.objects.get().published_at
+    meeting = services.create_meeting(
+        s.leader,
+        s.bloc,
+        s.year,
+        kind="year_end",
+        held_on=dt.date(2026, 1, 10),
+        place="Hà Nội",
+        host=s.units[0],
+    )
+    body = {
+        "meeting": meeting.pk,
+        "voting_unit": "DV_B",
+        "award_code": "CO_BO",
+        "candidate": "DV_A",
+    }
+    client.force_login(s.outsider)
+    assert client.post(f"{API}/acclamation-votes/", body).status_code == 403
+    client.force_login(s.officers[1])
+    assert client.post(f"{API}/acclamation-votes/", body).status_code == 201
+    assert client.post(f"{API}/acclamation-votes/", body).status_code == 400
+    assert (
+        client.post(f"{API}/acclamation-votes/", {**body, "voting_unit": "DV_C"}).status_code == 403
+    )
+    r = client.post(
+        f"{API}/election-votes/",
+        {"meeting": meeting.pk, "voting_unit": "DV_B", "office": "leader", "candidate": "DV_X"},
+    )
+    assert r.status_code == 400
+    assert AcclamationVote.objects.count() == 1
+    assert client.get(f"{API}/acclamation-votes/?meeting={meeting.pk}").json()["count"] == 1
+    client.force_login(viewer_user)
+    assert client.get(f"{API}/acclamation-votes/").json()["count"] == 0
