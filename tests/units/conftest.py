@@ -27,3 +27,9 @@ def officer(make_user, tree):
     user = make_user(Role.UNIT_OFFICER, username="officer_vp")
     services.assign_officer(None, user=user, unit=tree["vp"])
     return user
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Test users need no strong hashing; PBKDF2 per user made these tests slow."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
