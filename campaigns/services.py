@@ -1062,9 +1062,10 @@ class MeetingResult:
 def record_meeting_result(actor, meeting: BlocMeeting) -> MeetingResult:
     """Close the year-end vote and record its result:
 
-    - for each award, candidates with more than half of the votes cast for it are put
-      forward, best first, up to the meeting's slots (``flag_slots`` for CO_BO, ``bk_slots``
-      for BK_BO); ties in votes go to the better rank in the bloc's ranking;
+    - each unit has one vote per award. Candidates are put forward by votes, best first, up
+      to the meeting's slots (``flag_slots`` for CO_BO, ``bk_slots`` for BK_BO); ties in
+      votes go to the better rank in the bloc's ranking; a CO_BO candidate also needs more
+      than half of the votes cast for the flag;
     - next year's leader and deputy are the candidates with most votes (same tie-break;
       the deputy cannot be the leader); next year's memberships are created through the
       registry's bloc services (members carried forward, then the two roles).
@@ -1087,7 +1088,10 @@ def record_meeting_result(actor, meeting: BlocMeeting) -> MeetingResult:
     votes = list(meeting.votes.values_list("award_code", "candidate_id"))
     for code, slots in ((AwardCode.CO_BO, meeting.flag_slots), (AwardCode.BK_BO, meeting.bk_slots)):
         cast = [c for a, c in votes if a == code]
-        chosen = [(c, n) for c, n in tally(cast, rank_of) if 2 * n > len(cast)][:slots]
+        ranked = tally(cast, rank_of)
+        if code == AwardCode.CO_BO:  # the flag needs a majority of the votes cast
+            ranked = [(c, n) for c, n in ranked if 2 * n > len(cast)]
+        chosen = ranked[:slots]
         for candidate_id, n in chosen:
             proposals.append(
                 AcclamationProposal.objects.create(
