@@ -17,6 +17,12 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _own_media(settings, tmp_path, _private_media):
+    """A media folder per test, so a test can see exactly which files were stored."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
 @dataclass
 class World:
     ministry: object
