@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from awards import eligibility
 from awards.models import (
@@ -84,15 +84,15 @@ MOVES: dict[str, Move] = {
 }
 
 MOVE_LABELS = {
-    "submit": _lazy("Submit"),
-    "start_review": _lazy("Start review"),
-    "return": _lazy("Return for correction"),
-    "accept": _lazy("Accept for the council"),
-    "withdraw": _lazy("Withdraw"),
-    "schedule": _lazy("Put on a council session"),
-    "approve": _lazy("Approve"),
-    "reject": _lazy("Reject"),
-    "decide": _lazy("Record the decision"),
+    "submit": gettext_lazy("Submit"),
+    "start_review": gettext_lazy("Start review"),
+    "return": gettext_lazy("Return for correction"),
+    "accept": gettext_lazy("Accept for the council"),
+    "withdraw": gettext_lazy("Withdraw"),
+    "schedule": gettext_lazy("Put on a council session"),
+    "approve": gettext_lazy("Approve"),
+    "reject": gettext_lazy("Reject"),
+    "decide": gettext_lazy("Record the decision"),
 }
 
 DOSSIER_FIELDS = [
