@@ -489,6 +489,23 @@ class Ranking(models.Model):
     def is_published(self) -> bool:
         return self.published_at is not None
 
+    @property
+    def explanation_display(self) -> str:
+        """The tie-break rule in the reader's language (stored in English)."""
+        from django.utils.translation import gettext
+
+        return gettext(self.explanation) if self.explanation else ""
+
+
+# What separated two units with the same total (stored in ``RankingEntry.tie_note``).
+TIE_RULES = ("standard", "penalty", "previous_rank", "unit_code")
+TIE_LABELS = {
+    "standard": _("tie on total, separated by points on standard criteria"),
+    "penalty": _("tie on total, separated by fewer penalty points"),
+    "previous_rank": _("tie on total, separated by the previous year's rank"),
+    "unit_code": _("tie on total, separated by the unit code"),
+}
+
 
 class RankingEntry(models.Model):
     ranking = models.ForeignKey(Ranking, on_delete=models.CASCADE, related_name="entries")
@@ -512,6 +529,10 @@ class RankingEntry(models.Model):
 
     def __str__(self):
         return f"{self.rank}. {self.unit}"
+
+    @property
+    def tie_label(self) -> str:
+        return str(TIE_LABELS.get(self.tie_note, self.tie_note))
 
 
 class AwardCode(models.TextChoices):

@@ -16,9 +16,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from campaigns import selectors, tasks
 from campaigns.models import (
+    TIE_RULES,
     AcclamationProposal,
     AcclamationVote,
     AwardCode,
@@ -60,7 +62,7 @@ PLEDGE_MOVES = {
     "supersede": ({PledgeState.LOCKED, PledgeState.SIGNING}, PledgeState.SUPERSEDED),
 }
 
-TIE_BREAK = (
+TIE_BREAK = gettext_noop(
     "total points (higher first), then points on standard criteria (higher first), then "
     "penalty points (fewer first), then the previous year's rank in the bloc (better "
     "first; units unranked last year come after), then the unit code (alphabetical)"
@@ -744,14 +746,9 @@ def rank_rows(totals: dict[int, dict], units: dict[int, Unit], previous: dict[in
         tied = [n for n in neighbours if n[0][0] == key[0]]
         if tied:
             # the first criterion of the tie-break that separates this unit from a neighbour
-            names = [
-                _("standard criteria"),
-                _("fewer penalty points"),
-                _("previous year's rank"),
-                _("unit code"),
-            ]
+            # (stored as a code; the page shows it translated, see RankingEntry.tie_label)
             level = max(next(k for k in range(1, 5) if n[0][k] != key[k]) for n in tied)
-            note = _("tie on total, separated by %(rule)s") % {"rule": names[level - 1]}
+            note = TIE_RULES[level - 1]
         out.append((unit, t, prev, note))
     return out
 

@@ -11,6 +11,16 @@ YEAR = 2025
 
 
 @pytest.fixture(autouse=True)
+def _english_messages():
+    """Service messages are asserted in English; pages still render in the request's
+    language (Vietnamese by default) through LocaleMiddleware."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     """Test users need no slow key stretching (the shared UserFactory hashes passwords)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -82,7 +82,7 @@ def test_pledge_sign_and_scores_api(client, bloc_setup, viewer_user):
     assert client.post(f"{API}/pledges/{pledge.pk}/sign/", {"unit": "DV_C"}).status_code == 403
     assert client.post(f"{API}/pledges/{pledge.pk}/sign/", {"unit": "DV_B"}).status_code == 201
     r = client.post(f"{API}/pledges/{pledge.pk}/sign/", {"unit": "DV_B"})
-    assert r.status_code == 400 and "already signed" in str(r.json())
+    assert r.status_code == 400 and "đã ký giao ước này" in str(r.json())  # in Vietnamese
     assert Signature.objects.count() == 1
     for unit, user in zip(s.units, s.officers, strict=True):
         if unit != s.units[1]:

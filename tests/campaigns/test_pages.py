@@ -31,7 +31,8 @@ def test_campaign_list_is_in_vietnamese(client, viewer_user):
     CampaignFactory(year=2026)
     client.force_login(viewer_user)
     page = client.get(reverse("campaigns:list")).content.decode()
-    assert "Phong trào thi đua" in page  # the heading "Campaigns" in Vietnamese
+    assert "<h1>Phong trào thi đua</h1>" in page  # "Campaigns"
+    assert "Thời gian" in page and "Trạng thái" in page and "Dự thảo" in page
     assert "Phong trào thi đua năm 2026" in page
 
 
