@@ -14,6 +14,8 @@ PostgreSQL) in bounded memory, with one summary audit event each.
 
 from __future__ import annotations
 
+import random
+
 from emulation_portal import demo as portal_demo
 from emulation_portal.models import Role
 from units import bulk, services
@@ -25,6 +27,7 @@ from units.models import (
     Person,
     Unit,
     UnitKind,
+    UnitRating,
 )
 
 DEMO_YEARS = range(2021, 2026)  # 2026 is the year in progress
@@ -281,6 +284,12 @@ def build_structure(ctx) -> dict[str, Unit]:
     return units
 
 
+def _rng(ctx, stream: int) -> random.Random:
+    """A generator of its own per kind of data, derived from ``--seed``, so one part's
+    draws never shift another's (re-seeding a part gives the same rows)."""
+    return random.Random(ctx.seed * 1000 + stream)
+
+
 def seed(ctx) -> None:
     units = build_structure(ctx)
     ctx.log(f"  {len(units)} units, {len(BLOC_MEMBERS)} blocs and clusters")
@@ -300,10 +309,15 @@ def seed(ctx) -> None:
         # Ministry units get more people than provincial departments' thin demo rosters.
         targets = [(u.pk, u.code) for code, u in sorted(units.items()) if code not in ("BO", "SO")]
         weights = [1 if code.startswith("SO_") else 3 for _pk, code in targets]
-        ratings = bulk.generate_unit_ratings(ctx.rng, [pk for pk, _c in targets], DEMO_YEARS)
+        rated = UnitRating.objects.filter(unit_id__in=[pk for pk, _c in targets]).exists()
+        ratings = (
+            0
+            if rated
+            else bulk.generate_unit_ratings(_rng(ctx, 1), [pk for pk, _c in targets], DEMO_YEARS)
+        )
         made = bulk.generate_people(
             ctx.actor,
-            rng=ctx.rng,
+            rng=_rng(ctx, 2),
             units=targets,
             count=900,
             years=DEMO_YEARS,
@@ -343,10 +357,10 @@ def seed_scale(ctx, root: Unit) -> None:
         per_department=spec["per_department"],
         log=ctx.log,
     )
-    n = bulk.generate_unit_ratings(ctx.rng, [pk for pk, _c in units], SCALE_YEARS)
+    n = bulk.generate_unit_ratings(_rng(ctx, 3), [pk for pk, _c in units], SCALE_YEARS)
     bulk.generate_people(
         ctx.actor,
-        rng=ctx.rng,
+        rng=_rng(ctx, 4),
         units=units,
         count=spec["people"],
         years=SCALE_YEARS,
