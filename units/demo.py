@@ -31,6 +31,7 @@ from units.models import (
 )
 
 DEMO_YEARS = range(2021, 2026)  # 2026 is the year in progress
+DEMO_PEOPLE = 900
 SCALE_YEARS = range(2016, 2026)
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"]
@@ -319,7 +320,7 @@ def seed(ctx) -> None:
             ctx.actor,
             rng=_rng(ctx, 2),
             units=targets,
-            count=900,
+            count=DEMO_PEOPLE,
             years=DEMO_YEARS,
             prefix="CB",
             log=ctx.log,

@@ -25,7 +25,8 @@ def snapshot():
 
 
 @pytest.mark.django_db
-def test_seed_builds_real_structure_and_is_deterministic():
+def test_seed_builds_real_structure_and_is_idempotent(monkeypatch):
+    monkeypatch.setattr(demo, "DEMO_PEOPLE", 120)
     run_seed()
     assert set(Bloc.objects.values_list("code", flat=True)) == {
         "KHOI_I",
@@ -61,7 +62,7 @@ def test_seed_builds_real_structure_and_is_deterministic():
         BlocMembership.objects.get(bloc__code="KHOI_II", year=2025, role="leader").unit
         == khoitruong.unit
     )
-    assert Person.objects.count() == 900
+    assert Person.objects.count() == 120
     assert set(PersonYear.objects.values_list("year", flat=True)) == set(range(2021, 2026))
     first = snapshot()
     # seeding again adds nothing
@@ -71,16 +72,25 @@ def test_seed_builds_real_structure_and_is_deterministic():
 
 @pytest.mark.django_db
 def test_same_seed_same_people_other_seed_other_people():
-    run_seed(seed=1)
-    first = list(Person.objects.order_by("code").values_list("full_name", "unit__code")[:50])
-    Person.objects.all().delete()
-    run_seed(seed=1)
-    again = list(Person.objects.order_by("code").values_list("full_name", "unit__code")[:50])
-    assert first == again
-    Person.objects.all().delete()
-    run_seed(seed=2)
-    other = list(Person.objects.order_by("code").values_list("full_name", "unit__code")[:50])
-    assert other != first
+    root = Unit.objects.create(code="R", name="R", kind="BO", path="00000001.")
+    units = [(root.pk, "R")]
+
+    def people(seed):
+        Person.objects.all().delete()
+        bulk.generate_people(
+            None,
+            rng=random.Random(seed),
+            units=units,
+            count=40,
+            years=range(2021, 2026),
+            prefix="X",
+            log=lambda *_: None,
+        )
+        return list(Person.objects.order_by("code").values_list("full_name", "birth_date"))
+
+    first = people(1)
+    assert people(1) == first
+    assert people(2) != first
 
 
 @pytest.mark.django_db
