@@ -544,3 +544,18 @@ def export_folder(path: Path) -> list[Path]:
                 writer.writerow([row.get(c, "") or "" for c in spec.columns])
         written.append(file)
     return written
+
+
+def export_job(job, reporter) -> tuple[str, bytes]:
+    """The export job's work: every sheet into one workbook, as the job's result file."""
+    import tempfile
+
+    from django.utils import timezone
+
+    reporter.progress(0, len(sheets()), _("Writing the workbook"))
+    with tempfile.TemporaryFile() as tmp:
+        export_xlsx(tmp)
+        tmp.seek(0)
+        content = tmp.read()
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return f"thi-dua-du-lieu-{stamp}.xlsx", content

@@ -3,7 +3,6 @@ and the office's import (upload, preview, confirm) and export. Views check permi
 call services; they hold no business rule."""
 
 import shutil
-import tempfile
 import uuid
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,8 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
-from units import panels, selectors, services
-from units.exchange import export_xlsx, import_data
+from emulation_portal.jobs import start_job
+from units import panels, selectors, services, tasks
+from units.exchange import import_data
 from units.forms import (
     BlocMemberForm,
     DisciplineForm,
@@ -599,9 +599,9 @@ def import_confirm(request):
 
 @login_required
 @permission_required("units.export_data", raise_exception=True)
+@require_POST
 def export_download(request):
-    tmp = tempfile.TemporaryFile()  # noqa: SIM115 - handed to FileResponse, which closes it
-    export_xlsx(tmp)
-    tmp.seek(0)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return FileResponse(tmp, as_attachment=True, filename=f"thi-dua-du-lieu-{stamp}.xlsx")
+    """Start the export as a background job; its page shows progress and the download."""
+    job = start_job(request.user, "units_export", tasks.export_xlsx)
+    messages.info(request, _("The export is being prepared."))
+    return redirect("job-detail", pk=job.pk)

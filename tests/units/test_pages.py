@@ -168,12 +168,17 @@ def test_import_preview_lists_errors_and_offers_no_confirm(client, office_user, 
     assert not Person.objects.filter(code="NV8").exists()
 
 
-def test_export_download_is_xlsx(client, office_user, tree):
+def test_export_job_makes_an_xlsx(client, office_user, tree, django_capture_on_commit_callbacks):
+    from emulation_portal.models import Job
+
     client.force_login(office_user)
-    response = client.get(reverse("units:export"))
-    assert response.status_code == 200
-    content = b"".join(response.streaming_content)
-    assert content[:2] == b"PK"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("units:export"))
+    job = Job.objects.get(owner=office_user)
+    assert response.status_code == 302 and response.url == reverse("job-detail", args=[job.pk])
+    assert job.state == Job.State.SUCCESS
+    with job.result_file.open("rb") as fh:
+        assert fh.read(2) == b"PK"
 
 
 def test_nav_shows_entries_by_role(client, make_user, tree):

@@ -1,0 +1,20 @@
+"""Thin task wrappers: ids in, call a service."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+from emulation_portal.jobs import run_job
+from units import exchange
+
+RETRYING = {
+    "autoretry_for": (OperationalError,),
+    "max_retries": 3,
+    "retry_backoff": True,
+    "retry_jitter": True,
+}
+
+
+@shared_task(name="units.export_xlsx", acks_late=True, **RETRYING)
+def export_xlsx(job_id: int) -> str:
+    """Write the whole registry as one XLSX workbook for the job; idempotent via run_job."""
+    return run_job(job_id, exchange.export_job)
