@@ -1,5 +1,259 @@
-"""Demo nominations (seeder order 40), through the services."""
+"""Demo nominations (seeder ``nominations``, order 40), written through the services.
+
+For 2025, the year just closed:
+
+- Văn phòng Bộ (account ``donvi``) builds its LDTT list in one step from the engine's
+  eligible people, trims it, attaches the letter and the minutes, and submits it; its own
+  officer accepts the unit-level titles.
+- Two Bằng khen dossiers: one returned by the office with comments per section and
+  resubmitted; one with a negative verdict the office overrode with a reason.
+- The bloc proposals of Khối II become nominations in one step; the office publishes them
+  with the Bằng khen nominees for comment (open today), a staff member objects, the office
+  answers, and accepts one for the council.
+- The office reopens the 2025 nominations deadline for Văn phòng Bộ, with a reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from awards import eligibility
+from awards.models import AwardType, Nomination
+from awards.nominations import services
+from units.models import Bloc, Unit
+
+YEAR = 2025
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def _file(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def _user(username: str):
+    return get_user_model().objects.filter(username=username).first()
+
+
+def _fresh(user):
+    for attr in ("_units_officer_scope", "_perm_cache"):
+        user.__dict__.pop(attr, None)
+    return user
+
+
+def _deliberation(day: int = 12) -> dict:
+    return {
+        "deliberation_date": dt.date(YEAR, 12, day),
+        "deliberation_attendees": 11,
+        "deliberation_votes": 10,
+    }
+
+
+def _try(ctx, label, func, *args, **kwargs):
+    try:
+        return func(*args, **kwargs)
+    except (ValidationError, PermissionDenied) as exc:
+        ctx.log(
+            f"  nominations: {label} skipped ({'; '.join(getattr(exc, 'messages', [str(exc)]))})"
+        )
+        return None
 
 
 def seed(ctx) -> None:
-    ctx.log("nominations: nothing yet")
+    if Nomination.objects.exists():
+        ctx.log("  nominations: already seeded")
+        return
+    office, donvi = _user("thidua"), _user("donvi")
+    vp = Unit.objects.filter(code="VP_BO").first()
+    if office is None or donvi is None or vp is None:
+        ctx.log("  nominations: needs the units seeder (donvi, VP_BO) and thidua; skipped")
+        return
+    donvi = _fresh(donvi)
+    from campaigns.models import Campaign
+
+    campaign = Campaign.objects.filter(year=YEAR, kind="annual").first()
+    today = timezone.localdate()
+    if campaign is not None:
+        _try(
+            ctx,
+            "reopen deadline",
+            services.reopen_deadline,
+            office,
+            campaign=campaign,
+            unit=vp,
+            closes_on=max(today + dt.timedelta(days=14), dt.date(YEAR + 1, 3, 16)),
+            reason="Văn phòng Bộ bổ sung hồ sơ sau đợt rà soát tổ chức bộ máy.",
+        )
+
+    # 1. the LDTT list, built from the eligible people in one step, trimmed, submitted
+    ldtt = AwardType.objects.get(code="LDTT")
+    built = _try(
+        ctx,
+        "LDTT list",
+        services.build_batch,
+        donvi,
+        proposing_unit=vp,
+        award_type=ldtt,
+        year=YEAR,
+        campaign=campaign,
+        title=f"Tờ trình đề nghị công nhận danh hiệu Lao động tiên tiến năm {YEAR}",
+        number="15/TTr-VP",
+    )
+    if built is not None:
+        batch = built.batch
+        services.add_batch_attachment(
+            donvi, batch, _file("to-trinh-15-TTr-VP.pdf"), kind="submission_letter"
+        )
+        services.add_batch_attachment(donvi, batch, _file("bien-ban-binh-xet.pdf"), kind="minutes")
+        rows = list(batch.nominations.order_by("id"))
+        if rows:
+            services.transition(donvi, rows[-1], "withdraw", note="Chuyển công tác trong năm.")
+        for n in rows[:-1]:
+            services.update_dossier(donvi, n, version=n.version, **_deliberation())
+        result = services.submit_batch(donvi, batch)
+        accepted = services.bulk_transition(
+            donvi,
+            list(Nomination.objects.filter(pk__in=result.done[: len(result.done) // 2])),
+            "accept",
+        )
+        ctx.log(
+            f"  nominations: LDTT list of {built.created}, {len(result.done)} submitted, "
+            f"{len(accepted.done)} accepted by the unit"
+        )
+
+    # 2. Bằng khen: one returned and resubmitted, one overridden
+    bk = AwardType.objects.get(code="BK_BO")
+    people = list(vp.people.all()) + [
+        p for u in Unit.objects.filter(parent=vp) for p in u.people.all()
+    ]
+    verdicts = {
+        v.subject_id: v
+        for v in eligibility.judge(
+            YEAR, subject_type="person", subject_ids=[p.pk for p in people], award_codes=["BK_BO"]
+        )
+    }
+    good = [p for p in people if verdicts.get(p.pk) and verdicts[p.pk].eligible]
+    bad = [p for p in people if verdicts.get(p.pk) and not verdicts[p.pk].eligible]
+    disclosed = []
+    returned = good[0] if good else (bad[1] if len(bad) > 1 else None)
+    for person, story in ((returned, "returned"), (bad[0] if bad else None, "override")):
+        if person is None:
+            continue
+        n = _try(
+            ctx,
+            f"BK_BO {person.code}",
+            services.create_nomination,
+            donvi,
+            award_type=bk,
+            year=YEAR,
+            proposing_unit=vp,
+            person=person,
+            campaign=campaign,
+            background=f"{person.full_name}, {person.position or 'chuyên viên'}, {vp.name}.",
+            achievements=(
+                "Hoàn thành xuất sắc nhiệm vụ được giao; chủ trì tham mưu chuyển đổi số "
+                "quy trình văn thư, rút ngắn 30% thời gian xử lý văn bản đến."
+            ),
+            **_deliberation(15),
+        )
+        if n is None:
+            continue
+        services.add_attachment(donvi, n, _file("to-trinh-bang-khen.pdf"), kind="submission_letter")
+        services.add_attachment(donvi, n, _file("bien-ban-hop-hoi-dong.pdf"), kind="minutes")
+        if story == "override" or not verdicts[person.pk].eligible:
+            services.override_verdict(
+                office,
+                n,
+                reason="Thành tích đột xuất trong ứng phó bão số 3 (Yagi); Thường trực Hội đồng "
+                "đề nghị xem xét theo Điều 74 Luật Thi đua, khen thưởng.",
+            )
+        n = services.transition(_fresh(donvi), n, "submit")
+        n = services.transition(office, n, "start_review")
+        if story == "returned":
+            n = services.transition(
+                office,
+                n,
+                "return",
+                comments=[
+                    ("achievements", "Bổ sung số liệu cụ thể về kết quả chuyển đổi số năm 2025."),
+                    ("attachments", "Biên bản họp thiếu chữ ký của thư ký cuộc họp."),
+                ],
+            )
+            n = services.update_dossier(
+                donvi,
+                n,
+                version=n.version,
+                achievements=n.achievements + " Đã số hóa 12.500 văn bản; 100% hồ sơ trực tuyến.",
+            )
+            services.add_attachment(donvi, n, _file("bien-ban-da-ky.pdf"), kind="minutes")
+            n = services.transition(_fresh(donvi), n, "submit")
+            n = services.transition(office, n, "start_review")
+        disclosed.append(n)
+
+    # 3. Khối II's proposals become nominations, then disclosure, objection, answer, accept
+    bloc = Bloc.objects.filter(code="KHOI_II").first()
+    if bloc is not None:
+        made = _try(
+            ctx,
+            "bloc proposals",
+            services.nominations_from_proposals,
+            office,
+            bloc=bloc,
+            year=YEAR,
+            campaign=campaign,
+        )
+        for n in made.created if made else []:
+            n = services.update_dossier(
+                office,
+                n,
+                version=n.version,
+                background=f"{n.unit.name}: đơn vị thành viên {bloc.name} năm {YEAR}.",
+                achievements=(
+                    f"Được {bloc.name} suy tôn tại hội nghị tổng kết năm {YEAR}; hoàn thành "
+                    "xuất sắc các chỉ tiêu giao ước thi đua."
+                ),
+            )
+            services.add_attachment(
+                office, n, _file("to-trinh-khoi-II.pdf"), kind="submission_letter"
+            )
+            if services.record_verdict(office, n).eligible is False:
+                services.override_verdict(
+                    office,
+                    n,
+                    reason=f"Được {bloc.name} suy tôn (biên bản hội nghị tổng kết năm {YEAR}); "
+                    "tiêu chí phong trào do Thường trực Hội đồng đánh giá.",
+                )
+            n = _try(ctx, f"submit {n}", services.transition, office, n, "submit")
+            if n is not None:
+                disclosed.append(services.transition(office, n, "start_review"))
+    if disclosed:
+        disclosure = services.publish_disclosure(
+            office,
+            title=f"Công khai danh sách đề nghị khen thưởng cấp Bộ năm {YEAR}",
+            year=YEAR,
+            starts_on=today - dt.timedelta(days=2),
+            ends_on=today + dt.timedelta(days=5),
+            nominations=disclosed,
+        )
+        viewer = _user("xem")
+        if viewer is not None:
+            objection = services.raise_objection(
+                viewer,
+                disclosed[0],
+                text="Đề nghị làm rõ số liệu thành tích chuyển đổi số đã nêu trong báo cáo.",
+            )
+            services.answer_objection(
+                office,
+                objection,
+                answer="Đã đối chiếu với báo cáo của Văn phòng Bộ; số liệu chính xác.",
+            )
+            services.transition(office, disclosed[0], "accept")
+        ctx.log(f"  nominations: disclosure “{disclosure.title}” with {len(disclosed)} nominees")
+    ctx.log(f"  nominations: {Nomination.objects.count()} nominations")
