@@ -17,7 +17,7 @@ def test_main_pages_in_vietnamese(client, office_user, tree):
     assert response.status_code == 200
     text = response.content.decode()
     assert "Nguyễn Thị Ánh" in text
-    assert "Tìm kiếm" in text  # "Search"
+    assert "Tìm kiếm" in text and "xếp loại gần nhất" in text  # "Search", "last rating"
     response = client.get(reverse("units:unit-tree"))
     assert "Văn phòng Bộ" in response.content.decode()
 
