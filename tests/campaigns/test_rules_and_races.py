@@ -380,3 +380,30 @@ def test_two_officers_saving_the_same_score_at_once(bloc_setup, locked_pledge):
     assert sorted(outcomes) == ["conflict", "ok"]
     final = Score.objects.get(pk=score.pk)
     assert final.version == 2 and final.self_points in (Decimal("20.00"), Decimal("30.00"))
+
+
+def test_remind_command_needs_an_office_account(
+    bloc_setup, office_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    from django.core.management import CommandError, call_command
+
+    s = bloc_setup
+    s.officers[0].email = "a@example.org"
+    s.officers[0].save()
+    CampaignFactory(year=s.year, state="launched", launched_at=dt.datetime.now(dt.UTC))
+    with pytest.raises(CommandError):
+        call_command("remind_registrations", "--as", s.leader.username)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("remind_registrations", "--as", office_user.username)
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == ["a@example.org"]
+    assert _events("registration.remind") == 1
+
+
+def test_flag_needs_a_majority_of_the_votes(bloc_setup, year_end):
+    s = bloc_setup
+    for unit, user, candidate in zip(s.units, s.officers, [0, 0, 1, 2], strict=True):
+        services.cast_acclamation_vote(
+            user, year_end, voting_unit=unit, award_code="CO_BO", candidate=s.units[candidate]
+        )
+    result = services.record_meeting_result(s.leader, year_end)
+    assert result.proposals == []  # 2 of 4 votes is not more than half
