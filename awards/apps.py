@@ -1,3 +1,5 @@
+"""Award catalogue, rule sets, award records, eligibility, nominations."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +9,33 @@ class AwardsConfig(AppConfig):
     verbose_name = _("Awards")
 
     def ready(self):
+        from awards import demo, exchange, panels
+        from emulation_portal import demo as portal_demo
+        from emulation_portal import nav
+
+        nav.register(
+            nav.NavItem(
+                "awards.eligibility",
+                _("Eligibility"),
+                "awards:eligibility",
+                perm="awards.eligibility_list",
+                order=60,
+                description=_("Who is eligible for which title or reward in a year, and why"),
+            )
+        )
+        nav.register(
+            nav.NavItem(
+                "awards.catalogue",
+                _("Award catalogue"),
+                "awards:catalogue",
+                perm="awards.view_catalogue",
+                order=65,
+                description=_("Titles and reward forms, and the rules in force"),
+            )
+        )
+        exchange.register()
+        panels.register()
+        portal_demo.register("awards", 30, demo.seed)
         from awards.nominations.setup import ready as nominations_ready
 
         nominations_ready()

@@ -151,6 +151,11 @@ class Rule(models.Model):
     def __str__(self):
         return f"{self.rule_set_id and self.rule_set.code}: {self.award_type.code} ({self.subject})"
 
+    def save(self, *args, **kwargs):
+        """Refuses an invalid condition tree, whoever saves (admin, shell, migration)."""
+        conditions.validate(self.condition)
+        super().save(*args, **kwargs)
+
     def clean(self):
         codes = set(AwardType.objects.values_list("code", flat=True))
         try:
@@ -194,8 +199,3 @@ class Rule(models.Model):
                 visit((code, node[1]), [*stack, node])
 
         visit(me, [])
-
-    def save(self, *args, **kwargs):
-        """Refuses an invalid condition tree, whoever saves (admin, shell, migration)."""
-        conditions.validate(self.condition)
-        super().save(*args, **kwargs)

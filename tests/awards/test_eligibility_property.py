@@ -71,7 +71,7 @@ chain_history = st.fixed_dictionaries(
         "awards": st.tuples(
             st.tuples(
                 st.just("BK_BO"),
-                st.integers(Y - 6, Y - 3),
+                st.integers(Y - 5, Y - 3),
                 st.sampled_from(["cong_trang", "cong_trang", "dot_xuat"]),
             ),
             st.lists(
@@ -80,8 +80,8 @@ chain_history = st.fixed_dictionaries(
                     st.integers(Y - 5, Y),
                     st.sampled_from(["cong_trang", "cong_trang", "cong_trang", "dot_xuat"]),
                 ),
-                min_size=2,
-                max_size=5,
+                min_size=3,
+                max_size=6,
                 unique_by=lambda a: a[:2],
             ),
         ).map(lambda t: [t[0], *t[1]]),

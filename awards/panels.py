@@ -1,0 +1,60 @@
+"""Panels on the person's and the unit's pages (contract 2): award history, and the "why /
+why not" eligibility panel. Each panel runs a fixed number of queries."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+from awards import eligibility, selectors
+
+
+def _year(request) -> int:
+    raw = request.GET.get("eligibility_year", "") if request is not None else ""
+    return int(raw) if raw.isdigit() and 1945 <= int(raw) <= 2100 else selectors.default_year()
+
+
+def person_history(request, person):
+    if not request.user.has_perm("awards.view_person_awards", person):
+        return None
+    return "awards/panels/history.html", {"records": list(selectors.award_history(person))}
+
+
+def unit_history(request, unit):
+    if not request.user.has_perm("awards.view_unit_awards", unit):
+        return None
+    return "awards/panels/history.html", {"records": list(selectors.award_history(unit))}
+
+
+def _why(request, subject):
+    if not request.user.has_perm("awards.view_eligibility", subject):
+        return None
+    year = _year(request)
+    try:
+        verdicts = eligibility.judge_subject(year, subject)
+        problem = ""
+    except ValidationError as exc:
+        verdicts, problem = [], " ".join(exc.messages)
+    return "awards/panels/why.html", {
+        "verdicts": verdicts,
+        "year": year,
+        "years": selectors.judgeable_years(),
+        "problem": problem,
+        "path": request.path,
+    }
+
+
+def person_why(request, person):
+    return _why(request, person)
+
+
+def unit_why(request, unit):
+    return _why(request, unit)
+
+
+def register() -> None:
+    from units.panels import register_person_panel, register_unit_panel
+
+    register_person_panel("awards.history", 40, person_history)
+    register_person_panel("awards.eligibility", 50, person_why)
+    register_unit_panel("awards.history", 40, unit_history)
+    register_unit_panel("awards.eligibility", 50, unit_why)
