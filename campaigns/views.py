@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -345,6 +346,7 @@ def bloc_year(request, by: BlocYear):
             "can_see_ranking": can_see_ranking,
             "scoring_open": scoring_open,
             "unsigned_mine": [u for u in my_units if u.pk not in data["signatures"]],
+            "score_base": reverse("campaigns:bloc-year", args=[by.bloc.pk, by.year]) + "scores/",
             "prev_year": by.year - 1,
             "next_year": by.year + 1,
         },

@@ -279,3 +279,7 @@ def test_pledge_page_states(client, bloc_setup, locked_pledge):
     page = client.get(url("bloc-year", s)).content.decode()
     assert locked_pledge.title in page
     assert locked_pledge.state == PledgeState.LOCKED
+    crit = locked_pledge.criteria.get(order=1)
+    own = url("score", s, crit.pk, s.units[3].pk) + "?edit=1"
+    other = url("score", s, crit.pk, s.units[2].pk) + "?edit=1"
+    assert f'hx-get="{own}"' in page and other not in page  # only its own row is editable
