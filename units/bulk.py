@@ -289,48 +289,27 @@ def generate_units(
 ) -> list[tuple[int, str]]:
     """Create ``departments`` departments under ``root`` with ``per_department`` sub-units
     each (bulk; paths computed here). Returns (id, code) of every unit created."""
-    first = next_id(Unit)
+    fields = ["id", "code", "name", "short_name", "kind", "parent_id", "path", "depth",
+              "search_text"]  # fmt: skip
     rows, out = [], []
-    uid = first
+    uid = next_id(Unit)
     kinds = [UnitKind.VU, UnitKind.CUC, UnitKind.VIEN, UnitKind.TRUNG_TAM]
+
+    def add(code, name, kind, parent_id, path, depth):
+        rows.append((uid, code, name, "", kind, parent_id, path, depth, fold(f"{code} {name}")))
+        out.append((uid, code))
+
     for d in range(departments):
         dept_id, dept_code = uid, f"{prefix}D{d + 1:03d}"
         dept_path = root.path + segment(dept_id)
         name = f"Đơn vị {prefix} số {d + 1}"
-        rows.append(
-            (
-                dept_id,
-                dept_code,
-                name,
-                kinds[d % len(kinds)],
-                root.pk,
-                dept_path,
-                root.depth + 1,
-                fold(f"{dept_code} {name}"),
-            )
-        )
-        out.append((dept_id, dept_code))
+        add(dept_code, name, kinds[d % len(kinds)], root.pk, dept_path, root.depth + 1)
         uid += 1
         for s in range(per_department):
-            code = f"{dept_code}P{s + 1:02d}"
-            sub = f"Phòng {s + 1} - {name}"
-            rows.append(
-                (
-                    uid,
-                    code,
-                    sub,
-                    UnitKind.PHONG,
-                    dept_id,
-                    dept_path + segment(uid),
-                    root.depth + 2,
-                    fold(f"{code} {sub}"),
-                )
-            )
-            out.append((uid, code))
+            add(f"{dept_code}P{s + 1:02d}", f"Phòng {s + 1} - {name}", UnitKind.PHONG,
+                dept_id, dept_path + segment(uid), root.depth + 2)  # fmt: skip
             uid += 1
-    insert_rows(
-        Unit, ["id", "code", "name", "kind", "parent_id", "path", "depth", "search_text"], rows
-    )
+    insert_rows(Unit, fields, rows)
     reset_sequence(Unit)
     log(f"  {len(rows)} units")
     return out

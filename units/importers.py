@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 
 from emulation_portal import audit
 from emulation_portal.text import nfc
-from units import services
+from units import bulk, services
 from units.exchange import ImportContext, Rows, register_sheet
 from units.models import (
+    MAX_YEAR,
     MIN_YEAR,
     Bloc,
     BlocKind,
@@ -58,11 +59,17 @@ def _message(exc: ValidationError) -> tuple[str, str]:
     return "", " ".join(exc.messages)
 
 
+_CHOICE_SETS: dict = {}
+
+
 def _choice(row: dict, column: str, choices, required: bool = True) -> str:
     value = row.get(column, "")
     if not value and not required:
         return ""
-    if value not in choices.values:
+    allowed = _CHOICE_SETS.get(choices)
+    if allowed is None:
+        allowed = _CHOICE_SETS[choices] = frozenset(choices.values)
+    if value not in allowed:
         if not value:
             raise RowInvalid(column, _("A value is required."))
         raise RowInvalid(
@@ -102,17 +109,31 @@ def _date(row: dict, column: str, required: bool = False) -> dt.date | None:
         raise RowInvalid(
             column, _("%(value)s is not a date in the form YYYY-MM-DD.") % {"value": value}
         ) from None
-    if parsed.year < MIN_YEAR - 45 or parsed > timezone.localdate() + dt.timedelta(days=366):
+    if parsed.year < MIN_YEAR - 45 or parsed > dt.date.today() + dt.timedelta(days=366):
         raise RowInvalid(column, _("The date %(value)s is impossible.") % {"value": value})
     return parsed
 
 
 def _year(row: dict, column: str = "year") -> int:
+    """The same check as ``services.check_year``, without its per-call clock reading."""
     value = _required(row, column)
     try:
-        return services.check_year(value, column)
-    except ValidationError as exc:
-        raise RowInvalid(column, _message(exc)[1]) from None
+        year = int(value)
+    except ValueError:
+        raise RowInvalid(column, _("The year must be a number such as 2024.")) from None
+    limit = min(dt.date.today().year + 1, MAX_YEAR)
+    if not MIN_YEAR <= year <= limit:
+        raise RowInvalid(
+            column,
+            _("The year %(year)s is out of range (%(min)s-%(max)s).")
+            % {"year": year, "min": MIN_YEAR, "max": limit},
+        )
+    return year
+
+
+def _create(model, objs: list, fields: list[str]) -> None:
+    """Insert new rows in bulk (COPY on PostgreSQL, batched bulk_create elsewhere)."""
+    bulk.insert_rows(model, fields, ([getattr(o, f) for f in fields] for o in objs))
 
 
 def _bool(row: dict, column: str) -> bool:
@@ -338,7 +359,8 @@ def import_people(ctx: ImportContext, rows: Rows) -> None:
         for p in new:
             ctx.remember_person(p)
         return
-    Person.objects.bulk_create(new, batch_size=BATCH)
+    _create(Person, new, ["code", "full_name", "gender", "birth_date", "position", "is_manager",
+                          "unit_id", "search_text"])  # fmt: skip
     Person.objects.bulk_update(changed, [*PEOPLE_COMPARE, "search_text"], batch_size=BATCH)
     ctx.count(sheet, "created", len(new))
     ctx.count(sheet, "updated", len(changed))
@@ -442,7 +464,7 @@ def import_ratings(ctx: ImportContext, rows: Rows) -> None:
             changed.append(py)
         else:
             ctx.count(sheet, "unchanged")
-    PersonYear.objects.bulk_create(new, batch_size=BATCH)
+    _create(PersonYear, new, ["person_id", "year", "unit_id", "rating"])
     PersonYear.objects.bulk_update(changed, ["rating", "unit_id"], batch_size=BATCH)
     ctx.count(sheet, "created", len(new))
     ctx.count(sheet, "updated", len(changed))
@@ -460,7 +482,7 @@ def import_ratings(ctx: ImportContext, rows: Rows) -> None:
             u_changed.append(r)
         else:
             ctx.count(sheet, "unchanged")
-    UnitRating.objects.bulk_create(u_new, batch_size=BATCH)
+    _create(UnitRating, u_new, ["unit_id", "year", "rating"])
     UnitRating.objects.bulk_update(u_changed, ["rating"], batch_size=BATCH)
     ctx.count(sheet, "created", len(u_new))
     ctx.count(sheet, "updated", len(u_changed))
@@ -559,7 +581,8 @@ def import_initiatives(ctx: ImportContext, rows: Rows) -> None:
             changed.append(i)
         else:
             ctx.count(sheet, "unchanged")
-    Initiative.objects.bulk_create(new, batch_size=BATCH)
+    _create(Initiative, new, ["person_id", "year", "title", "kind", "scope", "recognized_on",
+                              "recognized_by"])  # fmt: skip
     Initiative.objects.bulk_update(changed, ["scope", "kind", "recognized_on"], batch_size=BATCH)
     ctx.count(sheet, "created", len(new))
     ctx.count(sheet, "updated", len(changed))
@@ -598,7 +621,7 @@ def import_disciplines(ctx: ImportContext, rows: Rows) -> None:
             person = _person_ref(ctx, row, "person_code")
             level = _choice(row, "level", DisciplineLevel)
             start = _date(row, "start_date", required=True)
-            if start > timezone.localdate():
+            if start > dt.date.today():
                 raise RowInvalid("start_date", _("The start date is in the future."))
             end = _date(row, "end_date")
             if end and end < start:
@@ -628,7 +651,8 @@ def import_disciplines(ctx: ImportContext, rows: Rows) -> None:
             changed.append(d)
         else:
             ctx.count(sheet, "unchanged")
-    Discipline.objects.bulk_create(new, batch_size=BATCH)
+    _create(Discipline, new, ["person_id", "level", "start_date", "end_date", "decision_ref",
+                              "reason"])  # fmt: skip
     Discipline.objects.bulk_update(changed, ["end_date"], batch_size=BATCH)
     ctx.count(sheet, "created", len(new))
     ctx.count(sheet, "updated", len(changed))
