@@ -309,7 +309,8 @@ def update_dossier(actor, nomination: Nomination, *, version: int, **changes) ->
     if after == before:
         return current
     values = {name: getattr(current, name) for name in DOSSIER_FIELDS}
-    values["initiative_id"] = values.pop("initiative").pk if current.initiative else None
+    initiative = values.pop("initiative")
+    values["initiative_id"] = initiative.pk if initiative else None
     updated = Nomination.objects.filter(pk=current.pk, version=version).update(
         **values, version=F("version") + 1, updated_at=timezone.now()
     )

@@ -265,3 +265,35 @@ def test_ministry_title_is_not_reviewed_by_the_unit(world, complete_bk):
     with pytest.raises(PermissionDenied):
         services.transition(world.officer, n, "accept")
     assert Nomination.objects.get(pk=n.pk).state == S.SUBMITTED
+
+
+def test_cstd_needs_the_initiative_and_its_certificate(world):
+    from units.models import Initiative
+
+    p = f.person(world.sub, "P010", "Vũ Minh Châu")
+    f.rate(p, {2025: "HTTNV"})
+    mine = Initiative.objects.create(person=p, year=2025, title="Số hóa hồ sơ", scope="CO_SO")
+    other = Initiative.objects.create(
+        person=world.person, year=2025, title="Sáng kiến khác", scope="CO_SO"
+    )
+    n = services.create_nomination(
+        world.officer,
+        award_type=f.award_type("CSTD_CS"),
+        year=f.YEAR,
+        proposing_unit=world.vp,
+        person=p,
+        background="x",
+        achievements="y",
+        **f.deliberation(),
+    )
+    services.add_attachment(world.officer, n, upload(), kind="submission_letter")
+    services.add_attachment(world.officer, n, upload(), kind="minutes")
+    sections = {s for s, _m in services.dossier_problems(n)}
+    assert sections == {"initiative", "attachments"}
+    n.refresh_from_db()
+    with pytest.raises(ValidationError):
+        services.update_dossier(world.officer, n, version=n.version, initiative=other)
+    n = services.update_dossier(world.officer, n, version=n.version, initiative=mine)
+    services.add_attachment(world.officer, n, upload(), kind="initiative_certificate")
+    n = services.transition(world.officer, n, "submit")
+    assert n.state == S.SUBMITTED and n.eligible is True and n.level == "unit"
