@@ -28,8 +28,7 @@ from fractions import Fraction
 
 from django.core.exceptions import ValidationError
 from django.db.models import Max, Min, Q
-from django.utils.translation import gettext
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext, gettext_noop
 
 from awards import conditions
 from awards.models import AwardKind, AwardRecord, AwardType, InitiativeUse, Rule, RuleSet
@@ -199,7 +198,7 @@ class Judge:
         used, self._used = self._used, saved_used
         reasons.append(
             R(
-                N_("Legal basis: %(ref)s (rule set %(set)s)."),
+                gettext_noop("Legal basis: %(ref)s (rule set %(set)s)."),
                 None,
                 ref=rule.legal_reference,
                 set=rule.rule_set,
@@ -237,7 +236,7 @@ class Judge:
         for key in conditions.NODE_KEYS:
             if key in node:
                 return getattr(self, f"_c_{key}")(node, start)
-        return False, [R(N_("Unknown condition."), False)]
+        return False, [R(gettext_noop("Unknown condition."), False)]
 
     def _c_all(self, node, start):
         ok, reasons = True, []
@@ -254,7 +253,7 @@ class Judge:
             if sub_ok:
                 return True, sub
             failed.extend(sub)
-        return False, [R(N_("None of the alternative paths is met:"), False), *failed]
+        return False, [R(gettext_noop("None of the alternative paths is met:"), False), *failed]
 
     def _window(self, length: int, start: int | None) -> tuple[list[int], bool]:
         first = self.year - length + 1
@@ -271,12 +270,12 @@ class Judge:
             good = [y for y in years if ratings.get(y, 0) >= rank]
             ok = len(good) >= node["times"]
             msg = (
-                N_(
+                gettext_noop(
                     "%(who)s rated %(rating)s or better in %(n)s of the years %(years)s "
                     "(needs %(times)s): %(detail)s."
                 )
                 if ok
-                else N_(
+                else gettext_noop(
                     "%(who)s rated %(rating)s or better in only %(n)s of the years %(years)s "
                     "(needs %(times)s): %(detail)s."
                 )
@@ -298,21 +297,21 @@ class Judge:
         bad = [y for y in years if ratings.get(y, 0) < rank]
         ok = full and not bad
         if ok and n == 1:
-            msg = N_("%(who)s rated %(rating)s or better in %(year)s: %(detail)s.")
+            msg = gettext_noop("%(who)s rated %(rating)s or better in %(year)s: %(detail)s.")
         elif ok:
-            msg = N_(
+            msg = gettext_noop(
                 "%(who)s rated %(rating)s or better in each of %(n)s consecutive years "
                 "%(years)s: %(detail)s."
             )
         elif n == 1:
-            msg = N_("%(who)s not rated %(rating)s or better in %(year)s: %(detail)s.")
+            msg = gettext_noop("%(who)s not rated %(rating)s or better in %(year)s: %(detail)s.")
         elif not full:
-            msg = N_(
+            msg = gettext_noop(
                 "%(who)s needs %(n)s consecutive years rated %(rating)s or better, but "
                 "counting starts in %(start)s: %(detail)s."
             )
         else:
-            msg = N_(
+            msg = gettext_noop(
                 "%(who)s needs %(n)s consecutive years rated %(rating)s or better "
                 "ending %(year)s, but not in %(bad)s: %(detail)s."
             )
@@ -338,9 +337,9 @@ class Judge:
         ok = full and not missing
         reasons = [
             R(
-                N_("%(award)s in each of %(n)s consecutive years %(years)s.")
+                gettext_noop("%(award)s in each of %(n)s consecutive years %(years)s.")
                 if ok
-                else N_(
+                else gettext_noop(
                     "Needs %(award)s in each of %(n)s consecutive years ending %(year)s; "
                     "missing: %(missing)s."
                 ),
@@ -359,7 +358,9 @@ class Judge:
         ):
             reasons.append(
                 R(
-                    N_("%(award)s %(year)s counted as qualifying this year (not yet conferred)."),
+                    gettext_noop(
+                        "%(award)s %(year)s counted as qualifying this year (not yet conferred)."
+                    ),
                     None,
                     award=code,
                     year=self.year,
@@ -378,15 +379,19 @@ class Judge:
         ok = len(counted) >= times
         if window:
             msg = (
-                N_("Holds %(award)s %(n)s time(s) in %(years)s (needs %(times)s): %(found)s.")
+                gettext_noop(
+                    "Holds %(award)s %(n)s time(s) in %(years)s (needs %(times)s): %(found)s."
+                )
                 if ok
-                else N_("Needs %(award)s %(times)s time(s) in %(years)s; found %(n)s: %(found)s.")
+                else gettext_noop(
+                    "Needs %(award)s %(times)s time(s) in %(years)s; found %(n)s: %(found)s."
+                )
             )
         else:
             msg = (
-                N_("Holds %(award)s (%(found)s).")
+                gettext_noop("Holds %(award)s (%(found)s).")
                 if ok
-                else N_("Needs %(award)s %(times)s time(s); found %(n)s: %(found)s.")
+                else gettext_noop("Needs %(award)s %(times)s time(s); found %(n)s: %(found)s.")
             )
         years = list(range(lower, self.year + 1)) if lower else []
         return ok, [
@@ -396,14 +401,26 @@ class Judge:
     def _c_eligible_for(self, node, start):
         code = node["eligible_for"]
         if self.year in self.f.awards.get(code, ()):
-            return True, [R(N_("Holds %(award)s for %(year)s."), True, award=code, year=self.year)]
+            return True, [
+                R(gettext_noop("Holds %(award)s for %(year)s."), True, award=code, year=self.year)
+            ]
         v = self.verdict(code)
         if v is not None and v.eligible:
             return True, [
-                R(N_("Qualifies for %(award)s in %(year)s."), True, award=code, year=self.year)
+                R(
+                    gettext_noop("Qualifies for %(award)s in %(year)s."),
+                    True,
+                    award=code,
+                    year=self.year,
+                )
             ]
         return False, [
-            R(N_("Does not qualify for %(award)s in %(year)s."), False, award=code, year=self.year)
+            R(
+                gettext_noop("Does not qualify for %(award)s in %(year)s."),
+                False,
+                award=code,
+                year=self.year,
+            )
         ]
 
     def _c_initiative(self, node, start):
@@ -426,12 +443,12 @@ class Judge:
             self._used.extend(i for i, _t in found[:count])
         reasons = [
             R(
-                N_(
+                gettext_noop(
                     "Initiatives or scientific works at %(scope)s scope or wider in %(years)s: "
                     "%(found)s."
                 )
                 if ok
-                else N_(
+                else gettext_noop(
                     "Needs %(count)s initiative(s) or scientific work(s) at %(scope)s scope or wider "
                     "in %(years)s; found %(n)s."
                 ),
@@ -446,7 +463,7 @@ class Judge:
         if used_elsewhere:
             reasons.append(
                 R(
-                    N_(
+                    gettext_noop(
                         "Not counted, already the basis of another reward (one "
                         "initiative, one reward): %(items)s."
                     ),
@@ -460,7 +477,7 @@ class Judge:
         body = node["members_share"]
         m = self.f.members
         if m is None:
-            return False, [R(N_("Applies to units only."), False)]
+            return False, [R(gettext_noop("Applies to units only."), False)]
         if "rating_at_least" in body:
             what = body["rating_at_least"]
             n = m.at_least(RATING_RANK[what])
@@ -473,7 +490,7 @@ class Judge:
             ok = n >= body["at_least"]
             return ok, [
                 R(
-                    N_(
+                    gettext_noop(
                         "%(n)s of %(total)s members in %(year)s are %(what)s (needs at least "
                         "%(need)s)."
                     ),
@@ -490,7 +507,7 @@ class Judge:
         actual = Fraction(n, m.total) if m.total else Fraction(0)
         return ok, [
             R(
-                N_(
+                gettext_noop(
                     "%(n)s of %(total)s members in %(year)s are %(what)s: %(actual)s (needs at "
                     "least %(share)s)."
                 ),
@@ -514,9 +531,11 @@ class Judge:
             ok = worst < rank
             return ok, [
                 R(
-                    N_("No member under discipline at %(level)s or above in %(year)s.")
+                    gettext_noop("No member under discipline at %(level)s or above in %(year)s.")
                     if ok
-                    else N_("A member is under discipline at %(level)s or above in %(year)s."),
+                    else gettext_noop(
+                        "A member is under discipline at %(level)s or above in %(year)s."
+                    ),
                     ok,
                     level=level,
                     year=self.year,
@@ -524,13 +543,15 @@ class Judge:
             ]
         hits = [(lv, s, e) for r, lv, s, e in self.f.disciplines if r >= rank]
         if not hits:
-            return True, [R(N_("No discipline in force in %(year)s."), True, year=self.year)]
+            return True, [
+                R(gettext_noop("No discipline in force in %(year)s."), True, year=self.year)
+            ]
         items = [
             f"{lv} {s:%d/%m/%Y}-{e:%d/%m/%Y}" if e else f"{lv} {s:%d/%m/%Y}-" for lv, s, e in hits
         ]
         return False, [
             R(
-                N_("Discipline in force in %(year)s blocks any reward: %(items)s."),
+                gettext_noop("Discipline in force in %(year)s blocks any reward: %(items)s."),
                 False,
                 year=self.year,
                 items=items,
@@ -543,14 +564,14 @@ class Judge:
         earlier = [y for y in self.f.awards.get(code, ()) if y <= self.year]
         if not earlier:
             return False, [
-                R(N_("Needs %(award)s first; none recorded."), False, award=code),
+                R(gettext_noop("Needs %(award)s first; none recorded."), False, award=code),
                 *self._not_counted(code, 0),
             ]
         last = max(earlier)
         ok, sub = self.eval(body["then"], last + 1)
         return ok, [
             R(
-                N_("Holds %(award)s of %(year)s; counting starts in %(start)s."),
+                gettext_noop("Holds %(award)s of %(year)s; counting starts in %(start)s."),
                 None,
                 award=code,
                 year=last,
@@ -564,13 +585,13 @@ class Judge:
         ok = role in self.f.bloc_roles
         return ok, [
             R(
-                N_("Leads a bloc or cluster in %(year)s.")
+                gettext_noop("Leads a bloc or cluster in %(year)s.")
                 if role == "leader" and ok
-                else N_("Does not lead a bloc or cluster in %(year)s.")
+                else gettext_noop("Does not lead a bloc or cluster in %(year)s.")
                 if role == "leader"
-                else N_("Deputy of a bloc or cluster in %(year)s.")
+                else gettext_noop("Deputy of a bloc or cluster in %(year)s.")
                 if ok
-                else N_("Not deputy of a bloc or cluster in %(year)s."),
+                else gettext_noop("Not deputy of a bloc or cluster in %(year)s."),
                 ok,
                 year=self.year,
             )
@@ -579,7 +600,7 @@ class Judge:
     def _c_manual(self, node, start):
         return False, [
             R(
-                N_("Assessed by the office, not from the records: %(text)s."),
+                gettext_noop("Assessed by the office, not from the records: %(text)s."),
                 False,
                 text=node["manual"],
             )
@@ -605,7 +626,9 @@ class Judge:
             return []
         return [
             R(
-                N_("Not counted toward the chain (only regular merit counts): %(items)s."),
+                gettext_noop(
+                    "Not counted toward the chain (only regular merit counts): %(items)s."
+                ),
                 None,
                 items=items,
             )

@@ -125,6 +125,7 @@ class Rule(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        # xgettext:no-python-format
         help_text=_("e.g. LDTT for “CSTD_CS at most 15% of LDTT in a unit”"),
     )
 

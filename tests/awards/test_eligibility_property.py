@@ -162,7 +162,7 @@ class Reference:
         if not bk:
             return False
         start = max(bk) + 1
-        if Y - 4 < start:
+        if start > Y - 4:
             return False
         years = range(Y - 4, Y + 1)
         return all(self.rating(y) >= 3 for y in years) and (

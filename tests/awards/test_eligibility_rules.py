@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import translation
 
 from awards import eligibility
 from awards.models import AwardKind, AwardType, InitiativeUse, Rule, RuleSet
@@ -18,6 +19,13 @@ from tests.awards.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The assertions below read the English reasons (Vietnamese is tested elsewhere)."""
+    with translation.override("en"):
+        yield
 
 
 def texts(v):
@@ -178,7 +186,7 @@ class TestBK_BO:
 class TestBK_TTG:
     def _history(self, person, bk_year, ratings_from, cstd_years):
         award(person, "BK_BO", bk_year)
-        rate(person, {y: "HTTNV" for y in range(ratings_from, 2025)})
+        rate(person, dict.fromkeys(range(ratings_from, 2025), "HTTNV"))
         for y in cstd_years:
             award(person, "CSTD_CS", y)
 
@@ -197,7 +205,7 @@ class TestBK_TTG:
 
     def test_ad_hoc_bk_bo_does_not_count(self, person, verdict):
         award(person, "BK_BO", 2019, kind=AwardKind.DOT_XUAT)
-        rate(person, {y: "HTTNV" for y in range(2018, 2025)})
+        rate(person, dict.fromkeys(range(2018, 2025), "HTTNV"))
         for y in (2020, 2021, 2022):
             award(person, "CSTD_CS", y)
         v = verdict(2024, person, "BK_TTG")
@@ -217,7 +225,7 @@ class TestBK_TTG:
 class TestHCLD3:
     def test_needs_an_excellent_year(self, person, verdict):
         award(person, "BK_TTG", 2019)
-        rate(person, {y: "HTTNV" for y in range(2019, 2025)})
+        rate(person, dict.fromkeys(range(2019, 2025), "HTTNV"))
         for y in (2020, 2021, 2022):
             award(person, "CSTD_CS", y)
         assert not verdict(2024, person, "HCLD3").eligible
