@@ -199,6 +199,12 @@ class NominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             return selectors.queue(self.request.user, self.request.query_params)
         return selectors.with_queue_data(selectors.visible(self.request.user))
 
+    def list(self, request, *args, **kwargs):
+        """Page the narrow ids first, then fetch the page's rows with their joins."""
+        ids = self.paginate_queryset(self.get_queryset().values_list("pk", flat=True))
+        rows = selectors.rows_for(ids)
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
+
     @extend_schema(request=CreateSerializer, responses=NominationSerializer)
     def create(self, request):
         s = CreateSerializer(data=request.data)

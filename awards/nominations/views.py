@@ -90,13 +90,13 @@ def queue(request):
             for pk, reason in result.refused.items():
                 messages.error(request, f"#{pk}: {reason}")
         return redirect(request.get_full_path())
-    qs = selectors.queue(user, request.GET)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    ids = selectors.queue(user, request.GET).values_list("pk", flat=True)
+    page = Paginator(ids, 50).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     context = {
         "page": page,
-        "rows": list(page.object_list),
+        "rows": selectors.rows_for(page.object_list),
         "today": timezone.localdate(),
         "filters": {k: request.GET.get(k, "") for k in selectors.FILTERS},
         "querystring": params.urlencode(),
