@@ -4,6 +4,12 @@ from awards import eligibility
 from tests.awards.factories import PersonFactory, UnitFactory
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Test users are made with a password; hashing it properly is slow and beside the point."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def unit(db):
     return UnitFactory(code="VP", name="Văn phòng Bộ")

@@ -17,6 +17,7 @@ from tests.awards.factories import (
     rate,
     rate_unit,
 )
+from units.models import Person, PersonYear
 
 pytestmark = pytest.mark.django_db
 
@@ -235,12 +236,17 @@ class TestHCLD3:
 
 class TestUnits:
     def _members(self, unit, n_ldtt, n_other, year=2024):
-        people = []
-        for i in range(n_ldtt + n_other):
-            p = PersonFactory(unit=unit)
-            rate(p, {year: "HTTNV" if i < n_ldtt else "HTNV"})
-            people.append(p)
-        return people
+        n = n_ldtt + n_other
+        people = Person.objects.bulk_create(
+            Person(code=f"M{unit.pk}-{i:04d}", full_name=f"Thành viên {i}", gender="F", unit=unit)
+            for i in range(n)
+        )
+        people = list(Person.objects.filter(unit=unit, code__startswith=f"M{unit.pk}-"))
+        PersonYear.objects.bulk_create(
+            PersonYear(person=p, year=year, unit=unit, rating="HTTNV" if i < n_ldtt else "HTNV")
+            for i, p in enumerate(sorted(people, key=lambda p: p.code))
+        )
+        return sorted(people, key=lambda p: p.code)
 
     def test_exactly_70_percent_ldtt(self, unit, verdict):
         rate_unit(unit, {2024: "HTTNV"})
