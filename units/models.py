@@ -185,6 +185,8 @@ class Person(models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["full_name", "code"]
+        # the people lists are ordered this way: the first pages read the index, not a sort
+        indexes = [models.Index(fields=["full_name", "code"], name="person_name_order")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(birth_date__isnull=True) | Q(birth_date__gte="1900-01-01"),
