@@ -16,16 +16,27 @@ from units.models import (
     Unit,
     UnitRating,
 )
+from units.services import segment
 
 
 class UnitFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Unit
         django_get_or_create = ("code",)
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"U{n:03d}")
     name = factory.Sequence(lambda n: f"Đơn vị {n}")
     kind = "VU"
+
+    @factory.post_generation
+    def materialised_path(self, create, extracted, **kwargs):
+        """A root unit's path, as the units services would write it (subtree filters)."""
+        if create and not self.path:
+            prefix = self.parent.path if self.parent_id else ""
+            self.path = prefix + segment(self.pk)
+            self.depth = prefix.count(".")
+            Unit.objects.filter(pk=self.pk).update(path=self.path, depth=self.depth)
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
