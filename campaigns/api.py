@@ -80,6 +80,10 @@ class CampaignSerializer(serializers.ModelSerializer):
         validators = []  # the service says why, in the user's language
 
 
+class CloseSerializer(serializers.Serializer):
+    """No body."""
+
+
 class LaunchSerializer(serializers.Serializer):
     reference = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
@@ -128,7 +132,7 @@ class CampaignViewSet(
         )
         return Response(CampaignSerializer(campaign).data)
 
-    @action(detail=True, methods=["post"], serializer_class=serializers.Serializer)
+    @action(detail=True, methods=["post"], serializer_class=CloseSerializer)
     def close(self, request, pk=None):
         campaign = call(services.close_campaign, request.user, self.get_object())
         return Response(CampaignSerializer(campaign).data)
