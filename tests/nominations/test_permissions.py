@@ -85,7 +85,9 @@ def test_page_refuses_and_changes_nothing(move, actors, complete_bk, client):
         assert _snapshot(n) == before, role
 
 
-@pytest.mark.parametrize("move", ["start_review", "accept", "return"])
+@pytest.mark.parametrize(
+    "move", ["start_review", "accept", "return", "schedule", "approve", "reject", "decide"]
+)
 def test_api_refuses_the_proposer_reviewing_a_ministry_title(move, actors, complete_bk, client):
     n = _put(complete_bk, SOURCE[move])
     before = _snapshot(n)
