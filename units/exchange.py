@@ -559,3 +559,47 @@ def export_job(job, reporter) -> tuple[str, bytes]:
         content = tmp.read()
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return f"thi-dua-du-lieu-{stamp}.xlsx", content
+
+
+def upload_folder(token: str) -> Path:
+    """Where an upload waits between its preview and its confirmation."""
+    from django.conf import settings
+
+    return Path(settings.MEDIA_ROOT) / "imports" / token
+
+
+def upload_source(folder: Path):
+    xlsx = sorted(folder.glob("*.xlsx"))
+    return xlsx[0] if xlsx else folder
+
+
+def import_job(job, reporter) -> tuple[str, bytes] | None:
+    """The confirmed import's work: import the upload for real, then delete it. With
+    errors (the data changed since the preview), nothing is written and the job's result
+    file lists every error."""
+    import shutil
+
+    folder = upload_folder(job.params["token"])
+    if not folder.is_dir():
+        reporter.progress(0, 0, _("This upload has expired; upload the file again."))
+        return None
+    try:
+        result = import_data(job.owner, upload_source(folder))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    if result.errors:
+        reporter.progress(
+            0, 0, _("%(n)s error(s); nothing was written.") % {"n": len(result.errors)}
+        )
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["sheet", "row", "column", "message"])
+        for e in result.errors:
+            writer.writerow([e.sheet, e.row or "", e.column, e.message])
+        return "import-errors.csv", buffer.getvalue().encode("utf-8-sig")
+    reporter.progress(
+        result.changed,
+        result.changed,
+        _("Import done: %(n)s row(s) created or changed.") % {"n": result.changed},
+    )
+    return None

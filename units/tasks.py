@@ -18,3 +18,9 @@ RETRYING = {
 def export_xlsx(job_id: int) -> str:
     """Write the whole registry as one XLSX workbook for the job; idempotent via run_job."""
     return run_job(job_id, exchange.export_job)
+
+
+@shared_task(name="units.import_upload", acks_late=True, **RETRYING)
+def import_upload(job_id: int) -> str:
+    """Import a previewed upload for real; all or nothing, once (run_job claims the job)."""
+    return run_job(job_id, exchange.import_job)

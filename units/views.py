@@ -6,7 +6,6 @@ import shutil
 import uuid
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +21,7 @@ from rules.contrib.views import permission_required
 
 from emulation_portal.jobs import start_job
 from units import panels, selectors, services, tasks
-from units.exchange import import_data
+from units.exchange import import_data, upload_folder, upload_source
 from units.forms import (
     BlocMemberForm,
     DisciplineForm,
@@ -537,15 +536,6 @@ def bloc_carry_forward(request, code):
 SESSION_KEY = "units_import_uploads"
 
 
-def _upload_root() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports"
-
-
-def _source_of(folder: Path):
-    xlsx = sorted(folder.glob("*.xlsx"))
-    return xlsx[0] if xlsx else folder
-
-
 @login_required
 @permission_required("units.import_data", raise_exception=True)
 def import_upload(request):
@@ -554,14 +544,14 @@ def import_upload(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         token = uuid.uuid4().hex
-        folder = _upload_root() / token
+        folder = upload_folder(token)
         folder.mkdir(parents=True)
         for upload in form.cleaned_data["files"]:
             name = Path(upload.name).name.lower()
             with (folder / name).open("wb") as fh:
                 for chunk in upload.chunks():
                     fh.write(chunk)
-        result = import_data(request.user, _source_of(folder), dry_run=True)
+        result = import_data(request.user, upload_source(folder), dry_run=True)
         if result.errors:
             shutil.rmtree(folder, ignore_errors=True)
             token = None
@@ -575,26 +565,16 @@ def import_upload(request):
 @permission_required("units.import_data", raise_exception=True)
 @require_POST
 def import_confirm(request):
+    """Run the previewed import as a background job (its page shows the outcome)."""
     token = request.POST.get("token", "")
     owned = request.session.get(SESSION_KEY, [])
-    if token not in owned or not token.isalnum():
+    if token not in owned or not token.isalnum() or not upload_folder(token).is_dir():
         messages.error(request, _("This upload has expired; upload the file again."))
         return redirect("units:import")
-    folder = _upload_root() / token
-    if not folder.is_dir():
-        messages.error(request, _("This upload has expired; upload the file again."))
-        return redirect("units:import")
-    try:
-        result = import_data(request.user, _source_of(folder))
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-        request.session[SESSION_KEY] = [t for t in owned if t != token]
-    if result.errors:
-        return render(request, "units/import_preview.html", {"result": result, "token": None})
-    messages.success(
-        request, _("Import done: %(n)s row(s) created or changed.") % {"n": result.changed}
-    )
-    return redirect("units:import")
+    request.session[SESSION_KEY] = [t for t in owned if t != token]
+    job = start_job(request.user, "units_import", tasks.import_upload, {"token": token})
+    messages.info(request, _("The import is running."))
+    return redirect("job-detail", pk=job.pk)
 
 
 @login_required

@@ -143,19 +143,43 @@ def _csv_upload(name, rows):
     return upload
 
 
-def test_import_preview_then_confirm(client, office_user, tree):
+def test_import_preview_then_confirm(client, office_user, tree, django_capture_on_commit_callbacks):
+    from emulation_portal.models import Job
+
     client.force_login(office_user)
     rows = [["code", "full_name", "gender", "unit_code"], ["NV8", "Phạm Thu Trang", "F", "P1"]]
     response = client.post(reverse("units:import"), {"files": [_csv_upload("people.csv", rows)]})
     assert response.status_code == 200
     token = response.context["token"]
     assert token and not Person.objects.filter(code="NV8").exists()  # preview writes nothing
-    response = client.post(reverse("units:import-confirm"), {"token": token})
-    assert response.status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("units:import-confirm"), {"token": token})
+    job = Job.objects.get(kind="units_import")
+    assert response.status_code == 302 and response.url == reverse("job-detail", args=[job.pk])
+    assert job.state == Job.State.SUCCESS and "1" in job.message
     assert Person.objects.get(code="NV8").unit.code == "P1"
-    # the token is spent
-    client.post(reverse("units:import-confirm"), {"token": token})
-    assert Person.objects.filter(code="NV8").count() == 1
+    # the token is spent: a second confirmation starts nothing
+    response = client.post(reverse("units:import-confirm"), {"token": token})
+    assert response.url == reverse("units:import")
+    assert Job.objects.filter(kind="units_import").count() == 1
+
+
+def test_confirmed_import_that_became_wrong_writes_nothing(
+    client, office_user, tree, django_capture_on_commit_callbacks
+):
+    from emulation_portal.models import Job
+
+    client.force_login(office_user)
+    rows = [["code", "full_name", "gender", "unit_code"], ["NV8", "Phạm Thu Trang", "F", "P1"]]
+    response = client.post(reverse("units:import"), {"files": [_csv_upload("people.csv", rows)]})
+    token = response.context["token"]
+    services.update_unit(None, tree["p1"], code="P1X")  # the data changed after the preview
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("units:import-confirm"), {"token": token})
+    job = Job.objects.get(kind="units_import")
+    assert not Person.objects.filter(code="NV8").exists()
+    with job.result_file.open("rb") as fh:
+        assert "unit_code" in fh.read().decode("utf-8-sig")
 
 
 def test_import_preview_lists_errors_and_offers_no_confirm(client, office_user, tree):
