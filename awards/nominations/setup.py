@@ -29,6 +29,9 @@ def ready():
             description=_("Nominees published for comment; raise an objection"),
         )
     )
+    from awards.nominations import panels
     from awards.nominations.demo import seed
+
+    panels.register()
 
     demo.register("nominations", 40, seed)

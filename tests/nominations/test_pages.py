@@ -257,3 +257,16 @@ def test_bloc_proposals_become_nominations_in_one_step(world, client):
     assert Nomination.objects.count() == 2  # idempotent
     n = rows[0]
     assert "minutes" not in str(services.dossier_problems(n))
+
+
+def test_person_page_shows_the_nominations_panel_to_readers_only(
+    world, complete_bk, client, make_user
+):
+    url = reverse("units:person-detail", args=[world.person.code])
+    client.force_login(world.officer)
+    html = client.get(url).content.decode()
+    assert 'data-panel="nominations"' in html and "BK_BO" in html
+    client.force_login(make_user("viewer", username="reader"))  # reads people, not drafts
+    response = client.get(url)
+    assert response.status_code == 200
+    assert 'data-panel="nominations"' not in response.content.decode()
