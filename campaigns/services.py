@@ -290,6 +290,14 @@ def save_registration(
     people = people or []
     initiatives = [t.strip() for t in (initiatives or []) if t and t.strip()]
     seen = set()
+    outside = [t.person for t in people if not t.person.unit.path.startswith(unit.path)]
+    if outside:
+        raise ValidationError(
+            {
+                "people": _("Not in this unit: %(people)s")
+                % {"people": ", ".join(f"{p.full_name} ({p.code})" for p in outside)}
+            }
+        )
     for target in people:
         key = (target.person.pk, target.title_code)
         if key in seen:

@@ -283,3 +283,97 @@ def test_pledge_page_states(client, bloc_setup, locked_pledge):
     own = url("score", s, crit.pk, s.units[3].pk) + "?edit=1"
     other = url("score", s, crit.pk, s.units[2].pk) + "?edit=1"
     assert f'hx-get="{own}"' in page and other not in page  # only its own row is editable
+
+
+LEADER_ONLY_POSTS = [
+    ("pledge-open", True, {}),
+    ("pledge-revise", True, {"change_note": "x"}),
+    ("pledge-edit", True, {"title": "x", "crit-TOTAL_FORMS": "0", "crit-INITIAL_FORMS": "0"}),
+    ("ranking-compute", False, {}),
+    ("ranking-publish", False, {}),
+    ("meeting-create", False, {"kind": "mid_year", "held_on": "2025-07-01", "place": "x"}),
+]
+
+
+@pytest.mark.parametrize("name,with_pledge,data", LEADER_ONLY_POSTS)
+@pytest.mark.parametrize("who", ["member", "deputy", "outsider", "office", "viewer"])
+def test_leader_only_actions_are_refused_to_others(
+    client, bloc_setup, locked_pledge, who, name, with_pledge, data, make_user
+):
+    s = bloc_setup
+    user = {
+        "member": s.officers[2],
+        "deputy": s.officers[1],
+        "outsider": s.outsider,
+        "office": make_user("office"),
+        "viewer": make_user("viewer"),
+    }[who]
+    client.force_login(user)
+    before = AuditEvent.objects.count()
+    args = [locked_pledge.pk] if with_pledge else []
+    assert client.post(url(name, s, *args), data).status_code == 403
+    assert AuditEvent.objects.count() == before
+    locked_pledge.refresh_from_db()
+    assert locked_pledge.state == PledgeState.LOCKED and not Ranking.objects.exists()
+    assert not BlocMeeting.objects.exists()
+
+
+def test_meeting_minutes_and_photos_only_for_the_leader(client, bloc_setup):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    s = bloc_setup
+    meeting = services.create_meeting(
+        s.leader,
+        s.bloc,
+        s.year,
+        kind="activity",
+        held_on=dt.date(2025, 5, 20),
+        place="Sầm Sơn",
+        host=s.units[0],
+    )
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), "blue").save(buf, "JPEG")
+    client.force_login(s.officers[1])
+    r = client.post(
+        url("meeting-photo", s, meeting.pk),
+        {"image": SimpleUploadedFile("a.jpg", buf.getvalue()), "caption": "x"},
+    )
+    assert r.status_code == 403
+    r = client.post(url("meeting-minutes", s, meeting.pk), {"minutes": "sửa"})
+    assert r.status_code == 403
+    meeting.refresh_from_db()
+    assert meeting.minutes == "" and not meeting.photos.exists()
+    client.force_login(s.leader)
+    fake = SimpleUploadedFile("b.jpg", b"<script>alert(1)</script>", content_type="image/jpeg")
+    r = client.post(url("meeting-photo", s, meeting.pk), {"image": fake}, follow=True)
+    assert not meeting.photos.exists()
+    client.post(
+        url("meeting-photo", s, meeting.pk),
+        {"image": SimpleUploadedFile("a.jpg", buf.getvalue()), "caption": "Biển"},
+    )
+    client.post(
+        url("meeting-minutes", s, meeting.pk),
+        {"minutes": "Biên bản", "attendees": [s.units[0].pk, s.units[1].pk]},
+    )
+    meeting.refresh_from_db()
+    assert meeting.photos.count() == 1 and meeting.minutes == "Biên bản"
+    assert meeting.attendees.count() == 2
+    page = client.get(url("meeting", s, meeting.pk)).content.decode()
+    assert 'class="meeting-photo"' in page and "Biển" in page
+
+
+def test_unit_panel_shows_the_published_rank(rf, bloc_setup, locked_pledge):
+    from campaigns.views import bloc_results_panel
+
+    s = bloc_setup
+    assert bloc_results_panel(rf.get("/"), s.outsider_unit) is None
+    ranking = services.compute_ranking(s.leader, s.bloc, s.year)
+    template, ctx = bloc_results_panel(rf.get("/"), s.units[1])
+    assert ctx["bloc_rows"][0][1] is None  # not published yet: no rank shown
+    services.publish_ranking(s.leader, ranking)
+    template, ctx = bloc_results_panel(rf.get("/"), s.units[1])
+    membership, entry = ctx["bloc_rows"][0]
+    assert membership.bloc == s.bloc and entry.rank >= 1

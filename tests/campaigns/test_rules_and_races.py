@@ -407,3 +407,63 @@ def test_flag_needs_a_majority_of_the_votes(bloc_setup, year_end):
         )
     result = services.record_meeting_result(s.leader, year_end)
     assert result.proposals == []  # 2 of 4 votes is not more than half
+
+
+@pytest.mark.django_db(transaction=True)
+def test_signing_twice_at_once_counts_once(bloc_setup):
+    if connection.vendor == "sqlite":
+        pytest.skip("needs real concurrent connections (run on PostgreSQL)")
+    s = bloc_setup
+    pledge = services.start_pledge(s.leader, s.bloc, s.year)
+    services.set_criteria(s.leader, pledge, [{"name": "A", "max_points": 10}])
+    services.open_signing(s.leader, pledge)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def sign():
+        from django.db import connection as conn
+
+        try:
+            barrier.wait()
+            services.sign_pledge(s.officers[1], pledge, s.units[1])
+            outcomes.append("ok")
+        except ValidationError:
+            outcomes.append("refused")
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=sign) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["ok", "refused"]
+    assert Signature.objects.filter(pledge=pledge).count() == 1
+    assert _events("pledge.sign") == 1
+
+
+def test_registration_people_must_belong_to_the_unit(bloc_setup):
+    from units.models import Person
+
+    s = bloc_setup
+    c = CampaignFactory(year=2026, state="launched", launched_at=dt.datetime.now(dt.UTC))
+    mine = Person.objects.create(code="NV1", full_name="Nguyễn Văn An", gender="M", unit=s.units[1])
+    other = Person.objects.create(
+        code="NV2", full_name="Trần Thị Bình", gender="F", unit=s.units[2]
+    )
+    with pytest.raises(ValidationError, match="Trần Thị Bình"):
+        services.save_registration(
+            s.officers[1],
+            c,
+            s.units[1],
+            collective_title="TTLDXS",
+            people=[services.PersonTarget(other, "CSTD_CS")],
+        )
+    reg = services.save_registration(
+        s.officers[1],
+        c,
+        s.units[1],
+        collective_title="TTLDXS",
+        people=[services.PersonTarget(mine, "CSTD_CS")],
+    )
+    assert reg.entries.get().person == mine
