@@ -86,6 +86,14 @@ KNOWN_MEETINGS = {
 }
 
 
+def _moment(day: dt.date, hour: int = 9):
+    """A past moment on ``day`` (the demo records paper acts at their real dates)."""
+    from django.utils import timezone
+
+    at = timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+    return min(at, timezone.now())
+
+
 def _fresh(user):
     """Drop the per-user caches of bloc memberships (they change as years are created)."""
     for attr in ("_campaigns_officer_paths", "_campaigns_memberships", "_perm_cache"):
@@ -251,9 +259,11 @@ def _pledge(ctx, clerks, bloc, year, members, *, sign_all=True):
         services.open_signing(lead, pledge)
     signers = members if sign_all else members[: max(1, len(members) // 2)]
     signed = set(pledge.signatures.values_list("unit_id", flat=True))
+    pledge.refresh_from_db()
+    at = _moment(pledge.signing_meeting.held_on) if pledge.signing_meeting else None
     for m in signers:
         if m.unit_id not in signed:
-            services.sign_pledge(clerks(m.unit), pledge, m.unit)
+            services.sign_pledge(clerks(m.unit), pledge, m.unit, at=at)
     pledge.refresh_from_db()
     return pledge, lead
 
@@ -369,7 +379,10 @@ def seed_bloc_history(ctx, clerks, bloc) -> None:
             )
         _scores(ctx, clerks, pledge, members, lead)
         ranking = services.compute_ranking(_fresh(lead), bloc, year)
-        services.publish_ranking(_fresh(lead), ranking)
+        held_on, _place = KNOWN_MEETINGS.get(
+            (bloc.code, year, MeetingKind.YEAR_END), (dt.date(year + 1, 1, 8 + year % 10), "")
+        )
+        services.publish_ranking(_fresh(lead), ranking, at=_moment(held_on, 16))
         _year_end(ctx, clerks, bloc, year, members, lead, ranking)
 
 

@@ -81,6 +81,17 @@ def _require(user, perm: str, obj=None):
         raise PermissionDenied(_("You are not allowed to do this."))
 
 
+def _when(at):
+    """``at`` records an act done on paper earlier (e.g. the signatures at the signing
+    meeting, entered afterwards); never in the future. Default: now."""
+    now = timezone.now()
+    if at is None:
+        return now
+    if at > now:
+        raise ValidationError(_("The date cannot be in the future."))
+    return at
+
+
 def _move(table: dict, name: str, current: str) -> str:
     allowed, target = table[name]
     if current not in allowed:
@@ -525,7 +536,7 @@ def open_signing(actor, pledge: Pledge) -> Pledge:
 
 
 @transaction.atomic
-def sign_pledge(actor, pledge: Pledge, unit: Unit) -> Signature:
+def sign_pledge(actor, pledge: Pledge, unit: Unit, *, at=None) -> Signature:
     """``unit`` signs the pledge (by its officer). When every member unit has signed the
     pledge locks. Signing twice or for another unit is refused."""
     _require(actor, "campaigns.sign_pledge", pledge)
@@ -540,7 +551,7 @@ def sign_pledge(actor, pledge: Pledge, unit: Unit) -> Signature:
     try:
         with transaction.atomic():
             signature = Signature.objects.create(
-                pledge=pledge, unit=unit, signed_by=actor, signed_at=timezone.now()
+                pledge=pledge, unit=unit, signed_by=actor, signed_at=_when(at)
             )
     except IntegrityError:
         raise ValidationError(
@@ -550,7 +561,7 @@ def sign_pledge(actor, pledge: Pledge, unit: Unit) -> Signature:
     signed = set(Signature.objects.filter(pledge=pledge).values_list("unit_id", flat=True))
     if members <= signed:
         pledge.state = _move(PLEDGE_MOVES, "lock", pledge.state)
-        pledge.locked_at = timezone.now()
+        pledge.locked_at = _when(at)
         pledge.save(update_fields=["state", "locked_at"])
         audit.record(
             actor,
@@ -817,14 +828,14 @@ def compute_ranking(actor, bloc: Bloc, year: int) -> Ranking:
 
 
 @transaction.atomic
-def publish_ranking(actor, ranking: Ranking) -> Ranking:
+def publish_ranking(actor, ranking: Ranking, *, at=None) -> Ranking:
     """Publish the ranking to the bloc; scores are frozen from then on."""
     _require(actor, "campaigns.run_bloc", ranking)
     _lock_pledge(ranking.pledge)
     ranking = Ranking.objects.select_for_update().get(pk=ranking.pk)
     if ranking.is_published:
         raise ValidationError(_("The ranking is already published."))
-    ranking.published_at = timezone.now()
+    ranking.published_at = _when(at)
     ranking.published_by = actor
     ranking.save(update_fields=["published_at", "published_by"])
     audit.record(actor, "ranking.publish", ranking, after={"published_at": ranking.published_at})

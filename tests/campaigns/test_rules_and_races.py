@@ -467,3 +467,16 @@ def test_registration_people_must_belong_to_the_unit(bloc_setup):
         people=[services.PersonTarget(mine, "CSTD_CS")],
     )
     assert reg.entries.get().person == mine
+
+
+def test_a_paper_signature_keeps_its_past_date_but_never_a_future_one(bloc_setup):
+    s = bloc_setup
+    pledge = services.start_pledge(s.leader, s.bloc, s.year)
+    services.set_criteria(s.leader, pledge, [{"name": "A", "max_points": 10}])
+    services.open_signing(s.leader, pledge)
+    future = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+    with pytest.raises(ValidationError, match="future"):
+        services.sign_pledge(s.officers[1], pledge, s.units[1], at=future)
+    meeting_day = dt.datetime(2025, 3, 15, 2, tzinfo=dt.UTC)
+    sig = services.sign_pledge(s.officers[1], pledge, s.units[1], at=meeting_day)
+    assert sig.signed_at == meeting_day
