@@ -25,6 +25,7 @@ from units.models import Person, PersonYear, Unit, UnitRating
 DEMO_YEARS = range(2021, 2026)
 RULED_AWARDS_PERSON = ["LDTT", "CSTD_CS", "CSTD_BO", "BK_BO", "BK_TTG"]
 RULED_AWARDS_UNIT = ["TTLDTT", "TTLDXS", "CO_BO", "BK_BO"]
+SCALE_PREFIXES = {"large": "LP", "national": "NP"}  # people codes of the units' scale sets
 
 
 def _decision(year: int, code: str) -> tuple[str, datetime.date]:
@@ -135,8 +136,7 @@ def seed_scale(ctx, types) -> None:
     years, BK_BO after two CSTD_CS in a row), streamed by person and COPY-inserted."""
     from units import bulk
 
-    prefixes = {"large": "LP", "national": "NP"}
-    prefix = prefixes.get(ctx.scale)
+    prefix = SCALE_PREFIXES.get(ctx.scale)
     if prefix is None:
         return
     if AwardRecord.objects.filter(

@@ -47,6 +47,7 @@ from units.models import (
 
 CHUNK = 5000
 RATING_BY_RANK = {rank: str(code) for code, rank in RATING_RANK.items()}
+_RANK = {str(code): rank for code, rank in RATING_RANK.items()}  # plain-str keys: faster
 KIND_LABELS = dict(AwardKind.choices)
 
 
@@ -137,20 +138,64 @@ class RuleData:
     rule_set: str
 
 
-@dataclass(slots=True)
 class Verdict:
-    subject_type: str
-    subject_id: int
-    subject_code: str
-    subject_name: str
-    award_code: str
-    year: int
-    eligible: bool
-    reasons: list[Reason]
-    rule_set: str
-    legal_reference: str
-    condition: dict
-    initiatives_used: list[int] = field(default_factory=list)
+    """One verdict. ``eligible`` comes from the fast compiled rule; ``reasons`` and
+    ``initiatives_used`` are worked out on first access (the explaining evaluator), so a
+    population pass that only counts never pays for the explanations. Subject and rule
+    fields are read through from the facts and the rule (cheap to create by the million)."""
+
+    __slots__ = ("_facts", "_rule", "year", "eligible", "_judge", "_explained")
+
+    def __init__(
+        self,
+        facts: Facts,
+        rule: RuleData,
+        year: int,
+        eligible: bool,
+        judge=None,
+        reasons=None,
+        initiatives_used=None,
+    ):
+        self._facts = facts
+        self._rule = rule
+        self.year = year
+        self.eligible = eligible
+        self._judge = judge
+        self._explained = None if reasons is None else (eligible, reasons, initiatives_used or [])
+
+    subject_type = property(lambda self: self._facts.subject_type)
+    subject_id = property(lambda self: self._facts.id)
+    subject_code = property(lambda self: self._facts.code)
+    subject_name = property(lambda self: self._facts.name)
+    award_code = property(lambda self: self._rule.code)
+    rule_set = property(lambda self: self._rule.rule_set)
+    legal_reference = property(lambda self: self._rule.legal_reference)
+    condition = property(lambda self: self._rule.condition)
+
+    def _explain(self):
+        if self._explained is None:
+            self._explained = self._judge.explain(self.award_code)
+            self._judge = None
+        return self._explained
+
+    @property
+    def reasons(self) -> list[Reason]:
+        return self._explain()[1]
+
+    @property
+    def initiatives_used(self) -> list[int]:
+        return self._explain()[2]
+
+    @property
+    def explained_eligible(self) -> bool:
+        """The explaining evaluator's own verdict (always equal to ``eligible``)."""
+        return self._explain()[0]
+
+    def __repr__(self):
+        return (
+            f"<Verdict {self.subject_type}:{self.subject_code} {self.award_code} "
+            f"{self.year} {self.eligible}>"
+        )
 
     def as_dict(self) -> dict:
         """The public shape of ``codes.md`` (reasons rendered in the active language)."""
@@ -168,32 +213,50 @@ class Verdict:
 
 
 class Judge:
-    """Judges one subject for one year. Verdicts are memoised: ``eligible_for`` and "held
-    this year" reuse them; a dependency loop counts as not met."""
+    """Judges one subject for one year. ``ok(code)`` runs the compiled rule (memoised;
+    ``eligible_for`` and "held this year" reuse it; a dependency loop counts as not met);
+    ``explain(code)`` walks the condition tree again to say why."""
 
-    def __init__(self, facts: Facts, year: int, rules: dict[str, RuleData]):
+    def __init__(
+        self, facts: Facts, year: int, rules: dict[str, RuleData], compiled: dict | None = None
+    ):
         self.f = facts
         self.year = year
         self.rules = rules
-        self._memo: dict[str, Verdict] = {}
+        self.compiled = compiled if compiled is not None else compile_rules(rules)
+        self._ok: dict[str, bool] = {}
         self._busy: set[str] = set()
         self._current: list[str] = []
         self._used: list[int] = []
 
     # -- public
+    def ok(self, code: str) -> bool:
+        memo = self._ok
+        if code in memo:
+            return memo[code]
+        fn = self.compiled.get(code)
+        busy = self._busy
+        if fn is None or code in busy:
+            return False
+        busy.add(code)
+        result = memo[code] = fn(self, None)
+        busy.discard(code)
+        return result
+
     def verdict(self, code: str) -> Verdict | None:
-        if code in self._memo:
-            return self._memo[code]
         rule = self.rules.get(code)
-        if rule is None or code in self._busy:
+        if rule is None:
             return None
-        self._busy.add(code)
+        return Verdict(self.f, rule, self.year, self.ok(code), self)
+
+    def explain(self, code: str) -> tuple[bool, list[Reason], list[int]]:
+        """(met, reasons, initiatives it would rest on) for the rule of ``code``."""
+        rule = self.rules[code]
         self._current.append(code)
         saved_used, self._used = self._used, []
         try:
             ok, reasons = self.eval(rule.condition, None)
         finally:
-            self._busy.discard(code)
             self._current.pop()
         used, self._used = self._used, saved_used
         reasons.append(
@@ -204,31 +267,14 @@ class Judge:
                 set=rule.rule_set,
             )
         )
-        f = self.f
-        verdict = Verdict(
-            f.subject_type,
-            f.id,
-            f.code,
-            f.name,
-            code,
-            self.year,
-            ok,
-            reasons,
-            rule.rule_set,
-            rule.legal_reference,
-            rule.condition,
-            sorted(set(used)) if ok else [],
-        )
-        self._memo[code] = verdict
-        return verdict
+        return ok, reasons, sorted(set(used)) if ok else []
 
     def held(self, code: str, year: int) -> bool:
         """Held (regular merit) in ``year``; for the year under judgment, also qualifying now."""
         if year in self.f.awards.get(code, ()):
             return True
-        if year == self.year and code in self.rules:
-            v = self.verdict(code)
-            return bool(v and v.eligible)
+        if year == self.year and code in self.compiled:
+            return self.ok(code)
         return False
 
     # -- conditions
@@ -404,8 +450,7 @@ class Judge:
             return True, [
                 R(gettext_noop("Holds %(award)s for %(year)s."), True, award=code, year=self.year)
             ]
-        v = self.verdict(code)
-        if v is not None and v.eligible:
+        if self.ok(code):
             return True, [
                 R(
                     gettext_noop("Qualifies for %(award)s in %(year)s."),
@@ -635,6 +680,140 @@ class Judge:
         ]
 
 
+# --------------------------------------------------------------------------- compiled rules
+# The same semantics as the explaining evaluator above, compiled once per rule set into
+# closures that only answer yes or no (the property test checks both against a reference).
+
+
+def compile_rules(rules: dict[str, RuleData]) -> dict:
+    return {code: _compile(rule.condition, code) for code, rule in rules.items()}
+
+
+def _compile(node: dict, code: str):  # noqa: C901 - one branch per node kind
+    if "all" in node:
+        parts = [_compile(c, code) for c in node["all"]]
+
+        def all_of(j, s):
+            for p in parts:  # noqa: SIM110 - a plain loop is faster than all(genexpr)
+                if not p(j, s):
+                    return False
+            return True
+
+        return all_of
+    if "any" in node:
+        parts = [_compile(c, code) for c in node["any"]]
+
+        def any_of(j, s):
+            for p in parts:  # noqa: SIM110 - a plain loop is faster than any(genexpr)
+                if p(j, s):
+                    return True
+            return False
+
+        return any_of
+    if "rating_at_least" in node:
+        rank = RATING_RANK[node["rating_at_least"]]
+        if "times" in node:
+            times, window = node["times"], node["window"]
+
+            def rating_times(j, s):
+                first = j.year - window + 1
+                if s and s > first:
+                    first = s
+                rt = j.f.ratings
+                return sum(1 for y in range(first, j.year + 1) if rt.get(y, 0) >= rank) >= times
+
+            return rating_times
+        n = node["years"]
+
+        def rating_years(j, s):
+            first = j.year - n + 1
+            if s and first < s:
+                return False
+            rt = j.f.ratings
+            return all(rt.get(y, 0) >= rank for y in range(first, j.year + 1))
+
+        return rating_years
+    if "consecutive" in node:
+        award, n = node["consecutive"]["award"], node["consecutive"]["years"]
+
+        def consecutive(j, s):
+            first = j.year - n + 1
+            if s and first < s:
+                return False
+            return all(j.held(award, y) for y in range(first, j.year + 1))
+
+        return consecutive
+    if "holds_award" in node:
+        award, times, window = node["holds_award"], node.get("times", 1), node.get("window")
+
+        def holds(j, s):
+            lower = j.year - window + 1 if window else None
+            if s and (lower is None or s > lower):
+                lower = s
+            years = j.f.awards.get(award, ())
+            count = sum(1 for y in years if y < j.year and (lower is None or y >= lower))
+            if (lower is None or j.year >= lower) and j.held(award, j.year):
+                count += 1
+            return count >= times
+
+        return holds
+    if "eligible_for" in node:
+        award = node["eligible_for"]
+        return lambda j, s: j.held(award, j.year)
+    if "initiative" in node:
+        body = node["initiative"]
+        rank, within, count = SCOPE_RANK[body["scope"]], body["within_years"], body.get("count", 1)
+
+        def initiative(j, s):
+            lo = j.year - within + 1
+            if s and s > lo:
+                lo = s
+            me = (code, j.year)
+            found = 0
+            for _id, y, scope_rank, _title, used in j.f.initiatives:
+                if lo <= y <= j.year and scope_rank >= rank and (used is None or used == me):
+                    found += 1
+            return found >= count
+
+        return initiative
+    if "members_share" in node:
+        body = node["members_share"]
+        rank = RATING_RANK[body["rating_at_least"]] if "rating_at_least" in body else None
+        award = body.get("award")
+        at_least = body.get("at_least")
+        share = Fraction(str(body["share"])) if "share" in body else None
+
+        def members(j, s):
+            m = j.f.members
+            if m is None:
+                return False
+            n = m.at_least(rank) if rank is not None else m.awards.get(award, 0)
+            if at_least is not None:
+                return n >= at_least
+            return m.total > 0 and Fraction(n, m.total) >= share
+
+        return members
+    if "no_discipline" in node:
+        body = node["no_discipline"]
+        rank = DISCIPLINE_RANK[body["min_level"]]
+        if body.get("scope", "self") == "members":
+            return lambda j, s: (j.f.members.discipline_rank if j.f.members else 0) < rank
+        return lambda j, s: not any(d[0] >= rank for d in j.f.disciplines)
+    if "after_award" in node:
+        award = node["after_award"]["award"]
+        then = _compile(node["after_award"]["then"], code)
+
+        def after(j, s):
+            earlier = [y for y in j.f.awards.get(award, ()) if y <= j.year]
+            return bool(earlier) and then(j, max(earlier) + 1)
+
+        return after
+    if "bloc_role" in node:
+        role = node["bloc_role"]
+        return lambda j, s: role in j.f.bloc_roles
+    return lambda j, s: False  # "manual": assessed by the office
+
+
 def _span(years: list[int]) -> str:
     if not years:
         return "-"
@@ -652,6 +831,48 @@ def load_rules(rule_set: RuleSet) -> dict[str, dict[str, RuleData]]:
             rule.award_type.code, rule.subject, rule.condition, rule.legal_reference, rule_set.code
         )
     return out
+
+
+def award_needs(rules: Iterable[RuleData], extra: Iterable[str] = ()) -> dict[str, int | None]:
+    """For each award code the rules read: how many years back its records matter (None:
+    all years, for "after" and window-less counts). Codes no rule reads are not loaded."""
+    needs: dict[str, int | None] = dict.fromkeys(extra, 1)
+
+    def need(code, years):
+        if code in needs and (needs[code] is None or years is None):
+            needs[code] = None
+        else:
+            needs[code] = max(needs.get(code) or 0, years) if years is not None else None
+
+    def visit(node):
+        if isinstance(node.get("consecutive"), dict):
+            need(node["consecutive"]["award"], node["consecutive"]["years"])
+        if "holds_award" in node:
+            need(node["holds_award"], node.get("window"))
+        if "eligible_for" in node:
+            need(node["eligible_for"], 1)
+        if isinstance(node.get("after_award"), dict):
+            need(node["after_award"]["award"], None)
+
+    for rule in rules:
+        conditions._walk(rule.condition, visit)
+    return needs
+
+
+def _award_filter(year: int, needs: dict[str, int | None], ids: dict[str, int]) -> Q | None:
+    groups: dict[int | None, list[int]] = defaultdict(list)
+    for code, years in needs.items():
+        if code in ids:
+            groups[years].append(ids[code])
+    if not groups:
+        return None
+    q = Q()
+    for years, type_ids in groups.items():
+        part = Q(award_type_id__in=type_ids)
+        if years is not None:
+            part &= Q(year__gte=year - years + 1)
+        q |= part
+    return q & Q(year__lte=year)
 
 
 def _lookback(rules: Iterable[RuleData]) -> int:
@@ -691,9 +912,15 @@ def iter_people_facts(
     unit_ids: list[int] | None = None,
     chunk: int = CHUNK,
     codes: dict[int, str] | None = None,
+    needs: dict[str, int | None] | None = None,
 ) -> Iterator[Facts]:
-    """Facts of people, chunk by chunk: 5 queries per chunk of ``chunk`` ids."""
+    """Facts of people, chunk by chunk: at most 5 queries per chunk of ``chunk`` ids.
+    ``needs`` (see :func:`award_needs`) limits the award records read; None reads all."""
     codes = codes if codes is not None else _award_codes()
+    if needs is None:
+        award_q = Q(year__lte=year)
+    else:
+        award_q = _award_filter(year, needs, {c: i for i, c in codes.items()})
     first_year = year - lookback + 1
     year_start, year_end = _year_bounds(year)
     base = Person.objects.all()
@@ -724,12 +951,17 @@ def iter_people_facts(
             if f is None:
                 continue
             if rating:
-                f.ratings[y] = RATING_RANK[rating]
+                f.ratings[y] = _RANK[rating]
             if y == year:
                 f.unit_id = unit_id
-        for pid, type_id, y, kind in AwardRecord.objects.filter(rng, year__lte=year).values_list(
-            "person_id", "award_type_id", "year", "kind"
-        ):
+        award_rows = (
+            AwardRecord.objects.filter(rng, award_q).values_list(
+                "person_id", "award_type_id", "year", "kind"
+            )
+            if award_q is not None
+            else ()
+        )
+        for pid, type_id, y, kind in award_rows:
             f = people.get(pid)
             if f is None:
                 continue
@@ -833,7 +1065,11 @@ def member_stats(
     stats: dict[int, MemberStats] = defaultdict(MemberStats)
     lookback = _lookback(person_rules.values())
     wanted = award_codes or set()
-    for f in iter_people_facts(year, lookback, person_ids=person_ids, chunk=chunk, codes=codes):
+    compiled = compile_rules(person_rules)
+    needs = award_needs(person_rules.values(), extra=wanted)
+    for f in iter_people_facts(
+        year, lookback, person_ids=person_ids, chunk=chunk, codes=codes, needs=needs
+    ):
         unit = f.unit_id
         if unit_ids is not None and unit not in unit_ids:
             continue
@@ -842,7 +1078,7 @@ def member_stats(
         s.by_rank[f.ratings.get(year, 0)] += 1
         if f.disciplines:
             s.discipline_rank = max(s.discipline_rank, max(d[0] for d in f.disciplines))
-        judge = Judge(f, year, person_rules)
+        judge = Judge(f, year, person_rules, compiled)
         for code in wanted:
             if judge.held(code, year):
                 s.awards[code] = s.awards.get(code, 0) + 1
@@ -898,6 +1134,7 @@ def judge(
         targets = [c for c in person_rules if wanted is None or c in wanted]
         if targets:
             lookback = _lookback(person_rules.values())
+            compiled = compile_rules(person_rules)
             for f in iter_people_facts(
                 year,
                 lookback,
@@ -905,8 +1142,9 @@ def judge(
                 unit_ids=unit_ids,
                 chunk=chunk,
                 codes=codes,
+                needs=award_needs(person_rules.values()),
             ):
-                j = Judge(f, year, person_rules)
+                j = Judge(f, year, person_rules, compiled)
                 for code in targets:
                     yield j.verdict(code)
     if subject_type in (None, "unit"):
@@ -922,10 +1160,11 @@ def judge(
                 award_codes=_member_award_codes(unit_rules),
                 chunk=chunk,
             )
+            compiled = compile_rules(unit_rules)
             for f in iter_unit_facts(
                 year, _lookback(unit_rules.values()), unit_ids=ids, members=stats, codes=codes
             ):
-                j = Judge(f, year, unit_rules)
+                j = Judge(f, year, unit_rules, compiled)
                 for code in targets:
                     yield j.verdict(code)
 

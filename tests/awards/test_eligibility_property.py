@@ -205,8 +205,8 @@ def test_engine_matches_the_reference(histories):
         ref = Reference(h)
         for code in CODES:
             expected[(p.code, code)] = getattr(ref, code.lower())()
-    got = {
-        (v.subject_code, v.award_code): v.eligible
-        for v in eligibility.judge(Y, subject_type="person", award_codes=CODES, chunk=4)
-    }
+    verdicts = list(eligibility.judge(Y, subject_type="person", award_codes=CODES, chunk=4))
+    got = {(v.subject_code, v.award_code): v.eligible for v in verdicts}
     assert got == expected
+    # the explaining evaluator (reasons) agrees with the fast compiled one
+    assert all(v.explained_eligible == v.eligible for v in verdicts)
