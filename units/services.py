@@ -243,7 +243,10 @@ def close_unit(actor, unit: Unit, *, active_to: dt.date, successor: Unit | None 
 @transaction.atomic
 def assign_officer(actor, *, user, unit: Unit) -> UnitOfficer:
     """Give ``user`` (a unit officer) the scope of ``unit`` and its sub-units."""
+    from units.rules import forget_scope
+
     scope, created = UnitOfficer.objects.get_or_create(user=user, unit=unit)
+    forget_scope(user)
     if created:
         audit.record(actor, "unit.officer_assign", scope, after={"user": user.pk, "unit": unit.pk})
     return scope
@@ -252,6 +255,9 @@ def assign_officer(actor, *, user, unit: Unit) -> UnitOfficer:
 @transaction.atomic
 def remove_officer(actor, *, user, unit: Unit) -> None:
     """Withdraw ``user``'s scope over ``unit``."""
+    from units.rules import forget_scope
+
+    forget_scope(user)
     for scope in UnitOfficer.objects.select_for_update().filter(user=user, unit=unit):
         audit.record(actor, "unit.officer_remove", scope, before={"user": user.pk, "unit": unit.pk})
         scope.delete()

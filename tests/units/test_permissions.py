@@ -32,6 +32,13 @@ def state():
     )
 
 
+def test_scope_is_cached_on_the_user_object(officer, tree, django_assert_num_queries):
+    officer_units(officer)
+    with django_assert_num_queries(0):
+        assert can_manage_unit(officer, tree["p1"])
+        assert not can_manage_person(officer, tree["people"]["tccb"])
+
+
 def test_scope_predicates(officer, tree):
     assert officer_units(officer) == {tree["vp"].pk, tree["p1"].pk}
     assert can_manage_unit(officer, tree["p1"]) and not can_manage_unit(officer, tree["tccb"])
