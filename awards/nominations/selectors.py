@@ -102,7 +102,12 @@ def queue(user, params) -> QuerySet[Nomination]:
     id: the proposing or nominated unit is a member in the nomination's year), award (code),
     state, eligible (yes / no / unknown / override), overdue (1: still editable past the
     deadline), year, level, q (nominee name or code, accent-free)."""
-    qs = visible(user) if not is_office(user) else Nomination.objects.all()
+    if is_office(user):
+        qs = Nomination.objects.all()
+    elif is_unit_officer(user):  # the unit's queue: its own units' nominations only
+        qs = Nomination.objects.filter(scope_q(user, "proposing_unit__"))
+    else:
+        qs = visible(user)
     get = params.get
     if get("unit"):
         from units.models import Unit

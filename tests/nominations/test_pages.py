@@ -98,7 +98,18 @@ def test_overdue_filter(world, complete_bk, client):
 
 
 def test_unit_officer_sees_only_the_unit_queue(world, complete_bk, client):
-    client.force_login(world.other_officer)
+    n = services.transition(world.officer, complete_bk, "submit")
+    today = timezone.localdate()
+    services.publish_disclosure(
+        world.office,
+        title="Công khai",
+        year=f.YEAR,
+        starts_on=today,
+        ends_on=today,
+        nominations=[n],
+    )
+    client.force_login(world.other_officer)  # may read the disclosed nominee, not queue it
+    assert client.get(reverse("nominations:detail", args=[n.pk])).status_code == 200
     assert "Trần Thị Hoa" not in client.get(reverse("nominations:queue")).content.decode()
     client.force_login(world.officer)
     assert "Trần Thị Hoa" in client.get(reverse("nominations:queue")).content.decode()
