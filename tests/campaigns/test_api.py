@@ -5,7 +5,15 @@ import datetime as dt
 import pytest
 
 from campaigns import services
-from campaigns.models import AcclamationVote, Campaign, Ranking, Registration, Score, Signature
+from campaigns.models import (
+    AcclamationVote,
+    Campaign,
+    ElectionVote,
+    Ranking,
+    Registration,
+    Score,
+    Signature,
+)
 from tests.campaigns.factories import CampaignFactory
 
 pytestmark = pytest.mark.django_db
@@ -152,3 +160,44 @@ def test_rankings_and_votes_api(client, bloc_setup, locked_pledge, viewer_user):
     assert client.get(f"{API}/acclamation-votes/?meeting={meeting.pk}").json()["count"] == 1
     client.force_login(viewer_user)
     assert client.get(f"{API}/acclamation-votes/").json()["count"] == 0
+
+
+@pytest.mark.parametrize(
+    "who,voting_unit,code",
+    [
+        ("outsider", "DV_X", 403),  # not an officer of a member unit
+        ("member", "DV_C", 403),  # for another member unit
+        ("viewer", "DV_B", 403),
+        ("office", "DV_B", 403),  # the office oversees, it does not vote
+        ("member", "DV_B", 201),
+    ],
+)
+def test_election_vote_api_permissions(client, bloc_setup, make_user, who, voting_unit, code):
+    s = bloc_setup
+    meeting = services.create_meeting(
+        s.leader,
+        s.bloc,
+        s.year,
+        kind="year_end",
+        held_on=dt.date(2026, 1, 10),
+        place="Hà Nội",
+        host=s.units[0],
+    )
+    user = {
+        "outsider": s.outsider,
+        "member": s.officers[1],
+        "viewer": make_user("viewer"),
+        "office": make_user("office"),
+    }[who]
+    client.force_login(user)
+    r = client.post(
+        f"{API}/election-votes/",
+        {
+            "meeting": meeting.pk,
+            "voting_unit": voting_unit,
+            "office": "leader",
+            "candidate": "DV_A",
+        },
+    )
+    assert r.status_code == code
+    assert ElectionVote.objects.count() == (1 if code == 201 else 0)
