@@ -281,3 +281,25 @@ def test_person_page_shows_the_nominations_panel_to_readers_only(
     response = client.get(url)
     assert response.status_code == 200
     assert 'data-panel="nominations"' not in response.content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 60])
+def test_building_a_letter_takes_a_fixed_number_of_queries(
+    world, count, django_assert_max_num_queries
+):
+    from units.models import PersonYear
+
+    people = Person.objects.bulk_create(
+        [
+            Person(code=f"L{i:05d}", full_name=f"Người {i}", gender="M", unit=world.sub)
+            for i in range(count)
+        ]
+    )
+    PersonYear.objects.bulk_create(
+        [PersonYear(person=p, year=f.YEAR, unit=world.sub, rating="HTTNV") for p in people]
+    )
+    with django_assert_max_num_queries(30):
+        result = services.build_batch(
+            world.officer, proposing_unit=world.vp, award_type=f.award_type("LDTT"), year=f.YEAR
+        )
+    assert result.created == count + 1  # and world.person (HTXSNV in 2025)
