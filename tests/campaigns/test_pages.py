@@ -377,3 +377,11 @@ def test_unit_panel_shows_the_published_rank(rf, bloc_setup, locked_pledge):
     template, ctx = bloc_results_panel(rf.get("/"), s.units[1])
     membership, entry = ctx["bloc_rows"][0]
     assert membership.bloc == s.bloc and entry.rank >= 1
+
+
+def test_unit_page_includes_the_bloc_panel(office_client, bloc_setup, locked_pledge):
+    s = bloc_setup
+    services.publish_ranking(s.leader, services.compute_ranking(s.leader, s.bloc, s.year))
+    page = office_client.get(reverse("units:unit-detail", args=[s.units[1].code]))
+    html = page.content.decode()
+    assert page.status_code == 200 and 'id="panel-blocs"' in html and s.bloc.name in html
