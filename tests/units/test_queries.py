@@ -9,7 +9,19 @@ from django.test.utils import CaptureQueriesContext
 from emulation_portal.models import Role
 from tests.units.factories import make_bloc, make_person, make_unit
 from units import services
-from units.models import Bloc, UnitKind
+from units.bulk import insert_rows
+from units.models import (
+    Bloc,
+    BlocMembership,
+    Discipline,
+    Initiative,
+    Person,
+    PersonYear,
+    Unit,
+    UnitKind,
+    UnitRating,
+)
+from units.services import segment
 
 URLS = [
     "/people/",
@@ -51,6 +63,35 @@ def build(n: int):
     return vp
 
 
+def add_rows(vp, bloc, n: int) -> None:
+    """``n`` more sub-units of ``vp``, each with a person and the same records as build()."""
+    rows = [
+        (1_000_000 + i, f"X{i}", f"Ban {i}", "", UnitKind.PHONG, vp.pk,
+         vp.path + segment(1_000_000 + i), vp.depth + 1, f"x{i} ban {i}")
+        for i in range(n)
+    ]  # fmt: skip
+    insert_rows(Unit, ["id", "code", "name", "short_name", "kind", "parent_id", "path",
+                       "depth", "search_text"], rows)  # fmt: skip
+    insert_rows(Person, ["id", "code", "full_name", "gender", "birth_date", "position",
+                         "is_manager", "unit_id", "search_text"],
+                [(1_000_000 + i, f"NX{i}", f"Nguyễn Thị {i}", "F", None, "", False,
+                  1_000_000 + i, f"nguyen thi {i} nx{i}") for i in range(n)])  # fmt: skip
+    pid = [1_000_000 + i for i in range(n)]
+    PersonYear.objects.bulk_create(
+        [PersonYear(person_id=p, year=2024, unit_id=p, rating="HTXSNV") for p in pid]
+    )
+    UnitRating.objects.bulk_create([UnitRating(unit_id=p, year=2024, rating="HTTNV") for p in pid])
+    Initiative.objects.bulk_create(
+        [Initiative(person_id=p, year=2024, title=f"T{p}", scope="BO") for p in pid]
+    )
+    Discipline.objects.bulk_create(
+        [Discipline(person_id=p, level="CANH_CAO", start_date=dt.date(2023, 1, 1)) for p in pid]
+    )
+    BlocMembership.objects.bulk_create(
+        [BlocMembership(bloc=bloc, year=2024, unit_id=p, bloc_kind=bloc.kind) for p in pid]
+    )
+
+
 def count(client, url) -> int:
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
@@ -69,16 +110,7 @@ def test_fixed_number_of_queries_at_1_and_50_rows(
     client.force_login(user)
     at_one = {url: count(client, url) for url in URLS}
     bloc = Bloc.objects.get(code="KHOI")
-    for i in range(1, 50):
-        unit = make_unit(f"X{i}", f"Ban {i}", UnitKind.PHONG, parent=vp)
-        person = make_person(unit, f"NX{i}", f"Nguyễn Thị {i}")
-        services.set_person_year(None, person=person, year=2024, rating="HTXSNV")
-        services.set_unit_rating(None, unit=unit, year=2024, rating="HTTNV")
-        services.add_initiative(None, person=person, year=2024, title=f"T{i}", scope="BO")
-        services.add_discipline(
-            None, person=person, level="CANH_CAO", start_date=dt.date(2023, 1, 1)
-        )
-        services.add_bloc_member(None, bloc=bloc, year=2024, unit=unit)
+    add_rows(vp, bloc, 49)  # written in bulk: this test is about reads
     for url in URLS:
         with django_assert_num_queries(at_one[url]):
             response = client.get(url)
