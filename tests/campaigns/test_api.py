@@ -42,9 +42,20 @@ def test_campaigns_read_by_all_written_by_the_office(client, viewer_user, office
     assert client.post(f"{API}/campaigns/{pk}/launch/", {"reference": "x"}).json()["state"] == (
         "launched"
     )
+    r = client.patch(
+        f"{API}/campaigns/{pk}/", {"theme": "Kỷ cương"}, content_type="application/json"
+    )
+    assert r.status_code == 200 and r.json()["theme"] == "Kỷ cương"
+    r = client.patch(
+        f"{API}/campaigns/{pk}/", {"ends_on": "2025-12-31"}, content_type="application/json"
+    )
+    assert r.status_code == 400 and "ends_on" in r.json()
     client.force_login(viewer_user)
     assert client.post(f"{API}/campaigns/{pk}/close/").status_code == 403
-    assert Campaign.objects.get(pk=pk).state == "launched"
+    r = client.patch(f"{API}/campaigns/{pk}/", {"theme": "x"}, content_type="application/json")
+    assert r.status_code == 403
+    campaign = Campaign.objects.get(pk=pk)
+    assert (campaign.state, campaign.theme) == ("launched", "Kỷ cương")
 
 
 def test_registration_api(client, bloc_setup, viewer_user):
