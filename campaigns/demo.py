@@ -353,7 +353,7 @@ def _year_end(ctx, clerks, bloc, year, members, lead, ranking):
             services.cast_election_vote(
                 clerk, meeting, voting_unit=m.unit, office="deputy", candidate=next_deputy
             )
-    services.record_meeting_result(_fresh(lead), meeting)
+    services.record_meeting_result(_fresh(lead), meeting, at=_moment(date, 16))
 
 
 def seed_bloc_history(ctx, clerks, bloc) -> None:

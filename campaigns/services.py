@@ -1075,7 +1075,7 @@ class MeetingResult:
 
 
 @transaction.atomic
-def record_meeting_result(actor, meeting: BlocMeeting) -> MeetingResult:
+def record_meeting_result(actor, meeting: BlocMeeting, *, at=None) -> MeetingResult:
     """Close the year-end vote and record its result:
 
     - each unit has one vote per award. Candidates are put forward by votes, best first, up
@@ -1151,7 +1151,7 @@ def record_meeting_result(actor, meeting: BlocMeeting) -> MeetingResult:
         unit_services.set_bloc_role(
             actor, bloc=bloc, year=next_year, unit=units[unit_id], role=office
         )
-    meeting.result_recorded_at = timezone.now()
+    meeting.result_recorded_at = _when(at)
     meeting.save(update_fields=["result_recorded_at"])
     audit.record(
         actor,
