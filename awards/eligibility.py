@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from django.core.exceptions import ValidationError
-from django.db.models import Max, Min, Q
+from django.db.models import Case, Max, Min, Q, Value, When
 from django.utils.translation import gettext, gettext_noop
 
 from awards import conditions
@@ -923,6 +923,10 @@ def iter_people_facts(
         award_q = _award_filter(year, needs, {c: i for i, c in codes.items()})
     first_year = year - lookback + 1
     year_start, year_end = _year_bounds(year)
+    years = list(range(first_year, year + 1))
+    pivot_years = [f"r{y}" for y in years]
+    pivot = {f"r{y}": Max(Case(When(year=y, then="rating"), default=Value(""))) for y in years}
+    pivot["unit_now"] = Max(Case(When(year=year, then="unit_id")))
     base = Person.objects.all()
     if unit_ids is not None:
         base = base.filter(unit_id__in=unit_ids)
@@ -944,16 +948,24 @@ def iter_people_facts(
             people[pid] = Facts("person", pid, code, name, unit_id)
         if not people:
             continue
-        for pid, y, rating, unit_id in PersonYear.objects.filter(
-            rng, year__gte=first_year, year__lte=year
-        ).values_list("person_id", "year", "rating", "unit_id"):
-            f = people.get(pid)
+        # One row per person (the years pivoted into columns): a fifth of the rows to
+        # transfer and convert compared with one row per person-year.
+        for row in (
+            PersonYear.objects.filter(rng, year__gte=first_year, year__lte=year)
+            .values("person_id")
+            .order_by()
+            .annotate(**pivot)
+            .values_list("person_id", "unit_now", *pivot_years)
+        ):
+            f = people.get(row[0])
             if f is None:
                 continue
-            if rating:
-                f.ratings[y] = _RANK[rating]
-            if y == year:
-                f.unit_id = unit_id
+            if row[1] is not None:
+                f.unit_id = row[1]
+            ratings = f.ratings
+            for y, rating in zip(years, row[2:], strict=True):
+                if rating:
+                    ratings[y] = _RANK[rating]
         award_rows = (
             AwardRecord.objects.filter(rng, award_q).values_list(
                 "person_id", "award_type_id", "year", "kind"
