@@ -216,9 +216,14 @@ def run(ctx: BenchContext) -> list[Row]:
     crit = Criterion.objects.filter(pledge__bloc=bloc, pledge__year=YEAR).order_by("order")[0]
     Ranking.objects.filter(bloc=bloc, year=YEAR).delete()
     n = 50 if ctx.quick else 300
+    from campaigns.models import Score
+
+    score = Score.objects.filter(criterion=crit, unit=unit).first()
     with ctx.timer() as t:
         for i in range(n):
-            services.save_self_score(leader, crit, unit, points=i % 20)
+            score = services.save_self_score(
+                leader, crit, unit, points=i % 20, version=score.version if score else None
+            )
     rows.append(
         Row(
             f"save_self_score, {n} saves",

@@ -682,8 +682,8 @@ def save_self_score(
             actor, "score.save", score, after={"self_points": points, "evidence": evidence}
         )
         return score
-    if version is None:
-        version = existing.version
+    if version is None:  # an update must say which version it changes
+        raise _conflict()
     updated = Score.objects.filter(pk=existing.pk, version=version).update(
         self_points=points,
         evidence=evidence,

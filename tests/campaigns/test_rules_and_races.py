@@ -130,6 +130,8 @@ def test_stale_version_is_refused_and_keeps_the_other_save(locked_pledge, bloc_s
     services.save_self_score(s.officers[1], crit, s.units[1], points=20, version=first.version)
     with pytest.raises(ValidationError, match="Someone else saved"):
         services.save_self_score(s.officers[1], crit, s.units[1], points=30, version=first.version)
+    with pytest.raises(ValidationError, match="Someone else saved"):  # update without version
+        services.save_self_score(s.officers[1], crit, s.units[1], points=30)
     with pytest.raises(ValidationError, match="Someone else saved"):
         services.adjust_score(s.leader, first, points=5, reason="x", version=first.version)
     score = Score.objects.get()
