@@ -437,34 +437,28 @@ def import_ratings(ctx: ImportContext, rows: Rows) -> None:
             (person_rows if result[0] == "person" else unit_rows).append((rownum, result[1]))
     if ctx.errors:
         return
-    existing = {
-        (py.person_id, py.year): py
-        for py in _existing_by_person(
-            PersonYear,
-            [p.pk for _r, (p, *_x) in person_rows],
-            ["id", "person_id", "year", "unit_id", "rating"],
-        )
-    }
+    # (person, year) -> (id, unit, rating): plain tuples, no model instance per row
+    existing = {}
+    ids = sorted({p.pk for _r, (p, *_x) in person_rows if p.pk})
+    for i in range(0, len(ids), BATCH):
+        for pk, pid, year, unit_id, rating in PersonYear.objects.filter(
+            person_id__in=ids[i : i + BATCH]
+        ).values_list("id", "person_id", "year", "unit_id", "rating"):
+            existing[(pid, year)] = (pk, unit_id, rating)
     new, changed = [], []
+    unchanged = 0
     for _rownum, (person, year, rating, unit) in person_rows:
-        py = existing.get((person.pk, year))
-        if py is None:
-            new.append(
-                PersonYear(
-                    person_id=person.pk,
-                    year=year,
-                    rating=rating,
-                    unit_id=unit.pk if unit else person.unit_id,
-                )
-            )
-        elif py.rating != rating or (unit and py.unit_id != unit.pk):
-            py.rating = rating
-            if unit:
-                py.unit_id = unit.pk
-            changed.append(py)
+        found = existing.get((person.pk, year))
+        if found is None:
+            new.append((person.pk, year, unit.pk if unit else person.unit_id, rating))
+            continue
+        pk, unit_id, old_rating = found
+        if old_rating != rating or (unit and unit_id != unit.pk):
+            changed.append(PersonYear(id=pk, rating=rating, unit_id=unit.pk if unit else unit_id))
         else:
-            ctx.count(sheet, "unchanged")
-    _create(PersonYear, new, ["person_id", "year", "unit_id", "rating"])
+            unchanged += 1
+    ctx.count(sheet, "unchanged", unchanged)
+    bulk.insert_rows(PersonYear, ["person_id", "year", "unit_id", "rating"], new)
     PersonYear.objects.bulk_update(changed, ["rating", "unit_id"], batch_size=BATCH)
     ctx.count(sheet, "created", len(new))
     ctx.count(sheet, "updated", len(changed))

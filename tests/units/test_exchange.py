@@ -156,8 +156,13 @@ def test_re_import_updates_changed_rows_only(tmp_path):
     import_data(None, write_folder(tmp_path / "in", SHEETS))
     sheets = with_row("people", 1, "position", "Phó Trưởng phòng")
     sheets["units"][2][3] = "TCCB"  # move P1 under TCCB
+    sheets["ratings"][2][3] = "HTTNV"  # NV1 2024: HTXSNV -> HTTNV
+    sheets["ratings"][3][4] = "VP"  # NV2 2024 was in P1, now recorded in VP
     result = import_data(None, write_folder(tmp_path / "in2", sheets))
     assert result.ok, result.errors
+    assert result.counts["ratings"] == {"created": 0, "updated": 2, "unchanged": 2}
+    assert PersonYear.objects.get(person__code="NV1", year=2024).rating == "HTTNV"
+    assert PersonYear.objects.get(person__code="NV2", year=2024).unit.code == "VP"
     assert result.counts["people"] == {"created": 0, "updated": 1, "unchanged": 2}
     assert result.counts["units"] == {"created": 0, "updated": 1, "unchanged": 3}
     assert Unit.objects.get(code="P1").path.startswith(Unit.objects.get(code="TCCB").path)
