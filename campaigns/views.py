@@ -503,6 +503,7 @@ def score_cell(request, by, criterion_id, unit_id):
                 }
             )
             if request.GET.get("edit")
+            and unit in selectors.member_units_for(request.user, by.bloc.pk, by.year)
             else None
         )
         adjust = (
@@ -513,7 +514,9 @@ def score_cell(request, by, criterion_id, unit_id):
                     "version": score.version,
                 }
             )
-            if score and request.GET.get("adjust")
+            if score
+            and request.GET.get("adjust")
+            and request.user.has_perm("campaigns.run_bloc", by)
             else None
         )
         return _score_cell(request, by, criterion, unit, score, form, adjust)

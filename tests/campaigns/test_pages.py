@@ -385,3 +385,16 @@ def test_unit_page_includes_the_bloc_panel(office_client, bloc_setup, locked_ple
     page = office_client.get(reverse("units:unit-detail", args=[s.units[1].code]))
     html = page.content.decode()
     assert page.status_code == 200 and 'id="panel-blocs"' in html and s.bloc.name in html
+
+
+def test_score_forms_are_offered_only_to_who_may_use_them(client, bloc_setup, locked_pledge):
+    s = bloc_setup
+    crit = locked_pledge.criteria.get(order=1)
+    services.save_self_score(s.officers[1], crit, s.units[1], points=10)
+    cell = url("score", s, crit.pk, s.units[1].pk)
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    client.force_login(s.officers[2])  # another member
+    assert 'name="points"' not in client.get(cell + "?edit=1", **htmx).content.decode()
+    assert 'name="reason"' not in client.get(cell + "?adjust=1", **htmx).content.decode()
+    client.force_login(s.leader)
+    assert 'name="reason"' in client.get(cell + "?adjust=1", **htmx).content.decode()
