@@ -647,7 +647,7 @@ class Judge:
             R(
                 gettext_noop("Assessed by the office, not from the records: %(text)s."),
                 False,
-                text=node["manual"],
+                text=gettext(node["manual"]),
             )
         ]
 
