@@ -1078,12 +1078,13 @@ def member_stats(
     lookback = _lookback(person_rules.values())
     wanted = award_codes or set()
     compiled = compile_rules(person_rules)
+    wanted_units = set(unit_ids) if unit_ids is not None else None
     needs = award_needs(person_rules.values(), extra=wanted)
     for f in iter_people_facts(
         year, lookback, person_ids=person_ids, chunk=chunk, codes=codes, needs=needs
     ):
         unit = f.unit_id
-        if unit_ids is not None and unit not in unit_ids:
+        if wanted_units is not None and unit not in wanted_units:
             continue
         s = stats[unit]
         s.total += 1

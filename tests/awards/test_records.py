@@ -272,3 +272,32 @@ class TestCatalogueAndRuleSets:
 
         assert BaseSalary.in_force(datetime.date(2025, 1, 1)).amount == 2_340_000
         assert BaseSalary.in_force(datetime.date(2024, 6, 30)).amount == 1_800_000
+
+
+class TestAdmin:
+    def test_invalid_condition_gets_a_clear_error_and_changes_nothing(self, client, admin_account):
+        client.force_login(admin_account)
+        rule = Rule.objects.get(rule_set__code="LTDKT-2022", award_type__code="LDTT")
+        before = rule.condition
+        url = f"/admin/awards/rule/{rule.pk}/change/"
+        form = client.get(url).context["adminform"].form
+        data = {k: v for k, v in form.initial.items() if v is not None}
+        data.update(
+            rule_set=rule.rule_set_id,
+            award_type=rule.award_type_id,
+            condition='{"rating_at_least": "GOOD", "years": 1}',
+        )
+        r = client.post(url, data, HTTP_ACCEPT_LANGUAGE="en")
+        assert r.status_code == 200
+        assert "rating_at_least" in r.content.decode()
+        assert r.context["adminform"].form.errors["condition"]
+        rule.refresh_from_db()
+        assert rule.condition == before
+
+    def test_office_cannot_edit_rules_in_admin(self, client, office_user):
+        client.force_login(office_user)
+        rule = Rule.objects.get(rule_set__code="LTDKT-2022", award_type__code="LDTT")
+        r = client.post(f"/admin/awards/rule/{rule.pk}/change/", {"legal_reference": "x"})
+        assert r.status_code == 403
+        rule.refresh_from_db()
+        assert rule.legal_reference != "x"
