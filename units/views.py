@@ -74,13 +74,22 @@ def _person_for(request, code: str, perm: str = "units.view_person") -> Person:
     return person
 
 
-def _tree(units) -> list[dict]:
-    nodes = {u.pk: {"unit": u, "children": []} for u in units}
-    roots = []
-    for u in units:
-        parent = nodes.get(u.parent_id)
-        (parent["children"] if parent else roots).append(nodes[u.pk])
-    return roots
+def _tree(units) -> tuple[list[dict], range]:
+    """The units (in ``path`` order, i.e. depth-first) as a flat list for a nested list
+    rendered in one loop: each item says how many open levels close before it and whether
+    a level opens under it. Returns the items and the levels left open at the end."""
+    stack: list[str] = []
+    items = []
+    for i, unit in enumerate(units):
+        closes = 0
+        while stack and not unit.path.startswith(stack[-1]):
+            stack.pop()
+            closes += 1
+        opens = i + 1 < len(units) and units[i + 1].path.startswith(unit.path)
+        if opens:
+            stack.append(unit.path)
+        items.append({"unit": unit, "closes": range(closes), "opens": opens})
+    return items, range(len(stack))
 
 
 # -- units ---------------------------------------------------------------------------------
@@ -94,7 +103,10 @@ def unit_tree(request):
     if q:
         results = list(selectors.search(units, q)[:200])
         return render(request, "units/unit_tree.html", {"results": results, "q": q})
-    return render(request, "units/unit_tree.html", {"roots": _tree(list(units)), "q": ""})
+    items, still_open = _tree(list(units.order_by("path")))
+    return render(
+        request, "units/unit_tree.html", {"items": items, "still_open": still_open, "q": ""}
+    )
 
 
 @login_required

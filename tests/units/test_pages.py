@@ -22,6 +22,22 @@ def test_main_pages_in_vietnamese(client, office_user, tree):
     assert "Văn phòng Bộ" in response.content.decode()
 
 
+def test_unit_tree_is_well_nested(client, office_user, officer, tree):
+    from tests.units.factories import make_unit
+
+    make_unit("P2", "Phòng Tổng hợp", parent=tree["vp"])
+    make_unit("P11", "Tổ Văn thư", parent=tree["p1"])
+    for user in (office_user, officer):
+        client.force_login(user)
+        text = client.get(reverse("units:unit-tree")).content.decode()
+        main = text[text.index("<main") : text.index("</main>")]
+        assert main.count("<ul") == main.count("</ul>") and main.count("<li") == main.count("</li>")
+        assert (
+            main.index("Phòng Hành chính") < main.index("Tổ Văn thư") < main.index("Phòng Tổng hợp")
+        )
+    assert "Vụ Tổ chức cán bộ" not in main  # the officer's tree is their subtree
+
+
 def test_people_search_without_accents(client, viewer_user, tree):
     client.force_login(viewer_user)
     text = client.get(reverse("units:person-list"), {"q": "nguyen thi anh"}).content.decode()
@@ -61,7 +77,7 @@ def test_panels_from_other_apps_show_on_pages(client, viewer_user, tree):
     panels.register_person_panel(
         "t",
         1,
-        lambda request, p: ("units/_tree_nodes.html", {"nodes": [{"unit": other}]}),
+        lambda request, p: ("units/_unit_links.html", {"units": [other]}),
     )
     panels.register_unit_panel("t", 1, lambda request, u: None)
     try:
