@@ -5,7 +5,8 @@ for a stale version)."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
@@ -25,6 +26,13 @@ from awards.models import (
 from awards.nominations import selectors, services
 from emulation_portal.permissions import RulesPermission
 from units.models import Initiative, Person, Unit
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class CodeChoiceField(serializers.ChoiceField):
+    """A choice of stable codes, documented as a plain string: the code lists live in
+    ``codes.md`` and the model choices, and one enum per field name would collide with the
+    other apps' ``kind`` fields in the schema."""
 
 
 def _raise(exc: Exception):
@@ -47,6 +55,7 @@ def _raise(exc: Exception):
 
 class AttachmentSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
+    kind = serializers.CharField(read_only=True, help_text="submission_letter, report, …")
 
     class Meta:
         model = Attachment
@@ -82,6 +91,7 @@ class NominationSerializer(serializers.ModelSerializer):
     proposing_unit_code = serializers.CharField(source="proposing_unit.code", read_only=True)
     deadline = serializers.DateField(read_only=True, allow_null=True, required=False)
     open_objections = serializers.IntegerField(read_only=True, required=False)
+    kind = serializers.CharField(read_only=True, help_text="cong_trang, dot_xuat, …")
 
     class Meta:
         model = Nomination
@@ -128,7 +138,7 @@ class CreateSerializer(serializers.Serializer):
     award_code = serializers.SlugRelatedField(
         slug_field="code", queryset=AwardType.objects.filter(is_active=True)
     )
-    kind = serializers.ChoiceField(choices=AwardKind.choices, default=AwardKind.CONG_TRANG)
+    award_kind = CodeChoiceField(choices=AwardKind.choices, default=AwardKind.CONG_TRANG)
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     proposing_unit_code = serializers.SlugRelatedField(
         slug_field="code", queryset=Unit.objects.all()
@@ -167,7 +177,7 @@ class TransitionSerializer(serializers.Serializer):
 
 
 class UploadSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=AttachmentKind.choices)
+    document_kind = CodeChoiceField(choices=AttachmentKind.choices)
     file = serializers.FileField()
     version = serializers.IntegerField(required=False)
 
@@ -218,7 +228,7 @@ class NominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                 proposing_unit=d["proposing_unit_code"],
                 person=d["person"],
                 unit=d["unit"],
-                kind=d["kind"],
+                kind=d["award_kind"],
             )
         except (ValidationError, PermissionDenied) as exc:
             _raise(exc)
@@ -286,7 +296,7 @@ class NominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                     request.user,
                     n,
                     s.validated_data["file"],
-                    kind=s.validated_data["kind"],
+                    kind=s.validated_data["document_kind"],
                     version=s.validated_data.get("version"),
                 )
             except (ValidationError, PermissionDenied) as exc:

@@ -51,9 +51,11 @@ def test_create_edit_upload_submit_through_the_api(world, client):
     assert Nomination.objects.get(pk=pk).background == "Chuyên viên chính"
 
     for kind in ("submission_letter", "minutes"):
-        response = client.post(f"{API}{pk}/attachments/", {"kind": kind, "file": upload()})
+        response = client.post(f"{API}{pk}/attachments/", {"document_kind": kind, "file": upload()})
         assert response.status_code == 201
-    bad = client.post(f"{API}{pk}/attachments/", {"kind": "evidence", "file": upload(b"", "a.pdf")})
+    bad = client.post(
+        f"{API}{pk}/attachments/", {"document_kind": "evidence", "file": upload(b"", "a.pdf")}
+    )
     assert bad.status_code == 400
     assert len(client.get(f"{API}{pk}/attachments/").json()) == 2
 
