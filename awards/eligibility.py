@@ -1164,7 +1164,7 @@ def judge(
         unit_rules = rules["unit"]
         targets = [c for c in unit_rules if wanted is None or c in wanted]
         if targets:
-            ids = subject_ids if subject_type else unit_ids
+            ids = subject_ids if subject_type and subject_ids is not None else unit_ids
             stats = member_stats(
                 year,
                 rules["person"],

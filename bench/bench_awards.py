@@ -151,7 +151,8 @@ def run(ctx: BenchContext) -> list[Row]:
         rows.append(Row("seed: large set + award history", generated, "s"))
     people = Person.objects.filter(code__startswith="LP").count()
     rows += _rows(f"{people:,} people", _probe("L", "person"), 2)
-    rows += _rows("330 units (members judged too)", _probe("L", "unit"), None)
+    units = Unit.objects.filter(code__startswith="LD").count()
+    rows += _rows(f"{units:,} units (their members judged too)", _probe("L", "unit"), None)
     if os.environ.get("BENCH_AWARDS_NATIONAL", "1") != "0":
         generated = _ensure("national", "N")
         if generated:

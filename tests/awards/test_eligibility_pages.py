@@ -65,6 +65,11 @@ class TestOfficePage:
         html = client.get(URL, {"year": 2024, "award": "LDTT"}).content.decode()
         assert "Trần Thị Hoa" in html and "Lê Văn Xa" not in html
 
+    def test_unit_officer_sees_only_their_units(self, client, officer, history):
+        client.force_login(officer)
+        r = client.get(URL, {"year": 2024, "award": "TTLDTT", "subject": "unit"})
+        assert {v.subject_code for v in r.context["verdicts"]} == {"VP"}
+
     @pytest.mark.parametrize("role", [Role.VIEWER, Role.COUNCIL])
     def test_viewers_and_council_are_denied(self, client, make_user, history, role):
         client.force_login(make_user(role))
