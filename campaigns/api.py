@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from campaigns import selectors, services
 from campaigns.models import (
+    AcclamationProposal,
     AcclamationVote,
     Campaign,
     Criterion,
@@ -526,6 +527,42 @@ class ElectionVoteViewSet(_VoteViewSet):
         )
 
 
+class ProposalSerializer(serializers.ModelSerializer):
+    bloc = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = AcclamationProposal
+        fields = [
+            "id",
+            "bloc",
+            "year",
+            "unit",
+            "award_code",
+            "votes",
+            "voters",
+            "meeting",
+            "created_at",
+        ]
+
+
+class ProposalViewSet(viewsets.ReadOnlyModelViewSet):
+    """The blocs' acclamation results (CO_BO / BK_BO proposals) that the nominations
+    workflow turns into nominations: the office reads all, officers their blocs'."""
+
+    serializer_class = ProposalSerializer
+    permission_classes = [RulesPermission]
+    filterset_fields = ["bloc", "year", "award_code"]
+    rules = {"list": "campaigns.browse", "retrieve": "campaigns.browse"}
+
+    def get_queryset(self):
+        return (
+            AcclamationProposal.objects.filter(bloc_year_scope(self.request.user))
+            .select_related("bloc", "unit")
+            .order_by("-year", "bloc__code", "award_code", "-votes")
+        )
+
+
 def register(router) -> None:
     router.register("campaigns", CampaignViewSet, basename="campaign")
     router.register("registrations", RegistrationViewSet, basename="registration")
@@ -535,3 +572,4 @@ def register(router) -> None:
     router.register("rankings", RankingViewSet, basename="ranking")
     router.register("acclamation-votes", AcclamationVoteViewSet, basename="acclamation-vote")
     router.register("election-votes", ElectionVoteViewSet, basename="election-vote")
+    router.register("acclamation-proposals", ProposalViewSet, basename="acclamation-proposal")

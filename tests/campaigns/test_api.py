@@ -212,3 +212,26 @@ def test_election_vote_api_permissions(client, bloc_setup, make_user, who, votin
     )
     assert r.status_code == code
     assert ElectionVote.objects.count() == (1 if code == 201 else 0)
+
+
+def test_proposals_api_is_scoped(client, bloc_setup, viewer_user, office_user):
+    s = bloc_setup
+    meeting = services.create_meeting(
+        s.leader,
+        s.bloc,
+        s.year,
+        kind="year_end",
+        held_on=dt.date(2026, 1, 10),
+        place="Hà Nội",
+        host=s.units[0],
+    )
+    for unit, user in zip(s.units, s.officers, strict=True):
+        services.cast_acclamation_vote(
+            user, meeting, voting_unit=unit, award_code="CO_BO", candidate=s.units[0]
+        )
+    services.record_meeting_result(s.leader, meeting)
+    for user, expected in ((viewer_user, 0), (s.outsider, 0), (s.officers[3], 1), (office_user, 1)):
+        client.force_login(user)
+        data = client.get(f"{API}/acclamation-proposals/").json()
+        assert data["count"] == expected
+    assert data["results"][0]["unit"] == "DV_A" and data["results"][0]["votes"] == 4
