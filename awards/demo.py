@@ -17,6 +17,8 @@ from __future__ import annotations
 import datetime
 import random
 
+from django.db import connection
+
 from awards import eligibility, services
 from awards.models import AwardKind, AwardRecord, AwardType, RecordSource, RuleSet
 from emulation_portal import audit
@@ -144,6 +146,17 @@ def seed_scale(ctx, types) -> None:
     ).exists():
         ctx.log(f"  awards: scale {ctx.scale} history already there")
         return
+    if connection.vendor == "postgresql":
+        n = _seed_scale_sql(ctx, prefix, types)
+        audit.record(
+            ctx.actor,
+            "award_record.bulk_generate",
+            object_type="awards.awardrecord",
+            object_label=f"scale {ctx.scale}",
+            after={"records": n},
+        )
+        ctx.log(f"  awards: scale {ctx.scale}: {n} award records")
+        return
     rng = random.Random(ctx.seed * 1000 + 31)
     start = bulk.next_id(AwardRecord)
     now = datetime.datetime.now(datetime.UTC)
@@ -193,3 +206,38 @@ def seed_scale(ctx, types) -> None:
         after={"records": n},
     )
     ctx.log(f"  awards: scale {ctx.scale}: {n} award records")
+
+
+def _seed_scale_sql(ctx, prefix: str, types) -> int:
+    """The same plain history written by the database itself (INSERT ... SELECT), so
+    10,000,000 rating rows never travel to Python. ``setseed`` keeps it reproducible."""
+    table = AwardRecord._meta.db_table
+    cols = "(person_id, award_type_id, year, kind, decision_number, source, note, created_at)"
+    rated = (
+        "FROM units_personyear py JOIN units_person p ON p.id = py.person_id WHERE p.code LIKE %s"
+    )
+    total = 0
+    with connection.cursor() as cur:
+        cur.execute("SELECT setseed(%s)", [((ctx.seed % 1000) / 1000.0)])
+        cur.execute(
+            f"INSERT INTO {table} {cols} SELECT py.person_id, %s, py.year, 'cong_trang', '', "
+            f"'demo', '', now() {rated} AND py.rating IN ('HTXSNV', 'HTTNV')",
+            [types["LDTT"].pk, prefix + "%"],
+        )
+        total += cur.rowcount
+        cur.execute(
+            f"INSERT INTO {table} {cols} SELECT py.person_id, %s, py.year, 'cong_trang', '', "
+            f"'demo', '', now() {rated} AND py.rating = 'HTXSNV' AND random() < 0.5",
+            [types["CSTD_CS"].pk, prefix + "%"],
+        )
+        total += cur.rowcount
+        cur.execute(
+            f"INSERT INTO {table} {cols} SELECT a.person_id, %s, a.year, 'cong_trang', '', "
+            f"'demo', '', now() FROM {table} a JOIN {table} b ON b.person_id = a.person_id "
+            "AND b.award_type_id = a.award_type_id AND b.year = a.year - 1 "
+            "JOIN units_person p ON p.id = a.person_id "
+            "WHERE a.award_type_id = %s AND p.code LIKE %s AND random() < 0.4",
+            [types["BK_BO"].pk, types["CSTD_CS"].pk, prefix + "%"],
+        )
+        total += cur.rowcount
+    return total
