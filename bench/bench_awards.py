@@ -75,7 +75,26 @@ def _ensure(scale: str, prefix: str) -> float | None:
     before = time.perf_counter()
     awards_demo.seed_scale(_seed_context(scale), types)
     ran = ran or (time.perf_counter() - before) > 1
+    if ran:
+        _analyze()
     return time.perf_counter() - start if ran else None
+
+
+def _analyze() -> None:
+    """Fresh planner statistics after a bulk load (autovacuum would get there later)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cur:
+        for table in (
+            "units_person",
+            "units_personyear",
+            "units_initiative",
+            "units_discipline",
+            "awards_awardrecord",
+        ):
+            cur.execute(f"ANALYZE {table}")
 
 
 def _ensure_quick() -> str:
