@@ -37,6 +37,12 @@ def _eager_celery(request):
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """A strong hasher costs about a second per user created; tests need no strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path_factory):
     settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
 
