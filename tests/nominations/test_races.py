@@ -11,7 +11,12 @@ from awards.models import Nomination
 from awards.nominations import services
 from emulation_portal.models import AuditEvent
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor == "sqlite", reason="needs real concurrent connections (PostgreSQL)"
+    ),
+]
 
 
 @pytest.fixture(autouse=True)
@@ -25,8 +30,6 @@ def _catalogue():
 
 
 def _at_once(*calls):
-    if connection.vendor == "sqlite":
-        pytest.skip("needs real concurrent connections (run on PostgreSQL)")
     barrier = threading.Barrier(len(calls))
     outcomes = []
 
