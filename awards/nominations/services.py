@@ -190,6 +190,22 @@ def _live_exists(*, person, unit, award_type, year) -> bool:
     return qs.filter(person=person).exists() if person else qs.filter(unit=unit).exists()
 
 
+def _held(*, person, unit, award_type, year, kind) -> AwardRecord | None:
+    """The award record if the nominee already received this award (of this kind) for the
+    year: nominating them again makes no sense."""
+    qs = AwardRecord.objects.filter(award_type=award_type, year=year, kind=kind)
+    return (qs.filter(person=person) if person else qs.filter(unit=unit)).first()
+
+
+def _already_held(record: AwardRecord, nominee):
+    ref = f" ({record.decision_number})" if record.decision_number else ""
+    return ValidationError(
+        _("%(nominee)s already received %(award)s for %(year)s%(ref)s.")
+        % {"nominee": nominee, "award": record.award_type.code, "year": record.year, "ref": ref},
+        code="held",
+    )
+
+
 def _duplicate(person, unit):
     return ValidationError(
         _("%(nominee)s already has a live nomination for this award and year.")
@@ -234,6 +250,9 @@ def create_nomination(
         )
     if _live_exists(person=person, unit=unit, award_type=award_type, year=year):
         raise _duplicate(person, unit)
+    record = _held(person=person, unit=unit, award_type=award_type, year=year, kind=kind)
+    if record is not None:
+        raise _already_held(record, person or unit)
     nomination = Nomination(
         person=person,
         unit=unit,
@@ -770,7 +789,8 @@ def build_batch(
 ) -> BuildResult:
     """Make a submission letter for ``award_type`` and fill it in one step with a draft
     nomination for every person of the unit's subtree the engine finds eligible (people who
-    already have a live nomination are skipped). The officer then trims the list."""
+    already have a live nomination, or already received the award for the year, are
+    skipped). The officer then trims the list."""
     _require(actor, "nominations.submit", Nomination(proposing_unit=proposing_unit))
     if not award_type.applies_to("person"):
         raise ValidationError({"award_type": _("Batches are built for people's awards.")})
@@ -806,6 +826,13 @@ def build_batch(
         Nomination.objects.filter(award_type=award_type, year=year, person_id__in=eligible_ids)
         .exclude(state__in=DEAD_STATES)
         .values_list("person_id", flat=True)
+    ) | set(
+        AwardRecord.objects.filter(
+            award_type=award_type,
+            year=year,
+            kind=AwardKind.CONG_TRANG,
+            person_id__in=eligible_ids,
+        ).values_list("person_id", flat=True)
     )
     history: dict[int, list[str]] = {}
     for pid, y, name, ref in (
@@ -871,7 +898,8 @@ class ProposalResult:
 def nominations_from_proposals(actor, *, bloc, year: int, campaign=None) -> ProposalResult:
     """Turn the bloc's acclamation proposals for ``year`` into draft nominations in one
     step, proposed by the unit leading the bloc that year. A proposal already turned into a
-    live nomination is skipped; so is an award code the catalogue lacks."""
+    live nomination is skipped; so is a unit that already received the award for the year,
+    and an award code the catalogue lacks."""
     from campaigns.models import AcclamationProposal
 
     _require(actor, "nominations.from_proposals")
@@ -888,8 +916,16 @@ def nominations_from_proposals(actor, *, bloc, year: int, campaign=None) -> Prop
     created, skipped = [], 0
     for proposal in AcclamationProposal.objects.filter(bloc=bloc, year=year).select_related("unit"):
         award_type = types.get(proposal.award_code)
-        if award_type is None or _live_exists(
-            person=None, unit=proposal.unit, award_type=award_type, year=year
+        if (
+            award_type is None
+            or _live_exists(person=None, unit=proposal.unit, award_type=award_type, year=year)
+            or _held(
+                person=None,
+                unit=proposal.unit,
+                award_type=award_type,
+                year=year,
+                kind=AwardKind.CONG_TRANG,
+            )
         ):
             skipped += 1
             continue

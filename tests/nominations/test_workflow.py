@@ -297,3 +297,24 @@ def test_cstd_needs_the_initiative_and_its_certificate(world):
     services.add_attachment(world.officer, n, upload(), kind="initiative_certificate")
     n = services.transition(world.officer, n, "submit")
     assert n.state == S.SUBMITTED and n.eligible is True and n.level == "unit"
+
+
+def test_no_nomination_for_an_award_already_received(world):
+    p = f.person(world.sub, "P011", "Hoàng Văn Đức", gender="M")
+    f.rate(p, {f.YEAR: "HTTNV"})
+    f.award(p, "LDTT", f.YEAR, decision_number="45/QĐ-BNNMT")
+    with pytest.raises(ValidationError) as refused:
+        services.create_nomination(
+            world.officer,
+            award_type=f.award_type("LDTT"),
+            year=f.YEAR,
+            proposing_unit=world.vp,
+            person=p,
+        )
+    assert refused.value.code == "held" and "45/QĐ-BNNMT" in refused.value.messages[0]
+    f.rate(world.person, {f.YEAR: "HTXSNV"})
+    result = services.build_batch(
+        world.officer, proposing_unit=world.vp, award_type=f.award_type("LDTT"), year=f.YEAR
+    )
+    assert list(result.batch.nominations.values_list("person", flat=True)) == [world.person.pk]
+    assert result.skipped == 1
