@@ -2,11 +2,13 @@
 
 For 2025, the year just closed:
 
-- Văn phòng Bộ (account ``donvi``) builds its LDTT list in one step from the engine's
-  eligible people, trims it, attaches the letter and the minutes, and submits it; its own
-  officer accepts the unit-level titles.
-- Two Bằng khen dossiers: one returned by the office with comments per section and
-  resubmitted; one with a negative verdict the office overrode with a reason.
+- Two Bằng khen dossiers of Văn phòng Bộ (account ``donvi``): one returned by the office
+  with comments per section and resubmitted; one with a negative verdict the office
+  overrode with a reason.
+- The unit with the most people eligible for a Bằng khen builds its list in one step from
+  the engine's eligible people (the demo history already records the 2025 titles, so
+  people holding the award are left out), trims it, attaches the letter and the minutes
+  once, and submits it; the office starts reviewing half of it.
 - The bloc proposals of Khối II become nominations in one step; the office publishes them
   with the Bằng khen nominees for comment (open today), a staff member objects, the office
   answers, and accepts one for the council.
@@ -23,7 +25,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from awards import eligibility
-from awards.models import AwardType, Nomination
+from awards.models import AwardRecord, AwardType, Nomination
 from awards.nominations import services
 from units.models import Bloc, Unit
 
@@ -66,6 +68,40 @@ def _try(ctx, label, func, *args, **kwargs):
         return None
 
 
+def _list_unit(office, award_type):
+    """The top-level unit with the most people eligible for ``award_type`` in ``YEAR`` who
+    have neither received it nor a live nomination, and the officer acting for it (the
+    office when the unit has none). One engine pass over the demo population."""
+    from collections import Counter
+
+    from units.models import Person, UnitOfficer
+
+    eligible = [
+        v.subject_id
+        for v in eligibility.judge(YEAR, subject_type="person", award_codes=[award_type.code])
+        if v.eligible
+    ]
+    taken = set(
+        AwardRecord.objects.filter(award_type=award_type, year=YEAR).values_list(
+            "person_id", flat=True
+        )
+    ) | set(
+        Nomination.objects.filter(award_type=award_type, year=YEAR).values_list(
+            "person_id", flat=True
+        )
+    )
+    tops = Counter()
+    for unit_id, parent_id, depth in Person.objects.filter(
+        pk__in=[i for i in eligible if i not in taken]
+    ).values_list("unit_id", "unit__parent_id", "unit__depth"):
+        tops[unit_id if depth <= 1 else parent_id] += 1
+    if not tops:
+        return None, None
+    unit = Unit.objects.get(pk=tops.most_common(1)[0][0])
+    officer = UnitOfficer.objects.filter(unit=unit).select_related("user").first()
+    return unit, _fresh(officer.user) if officer else office
+
+
 def seed(ctx) -> None:
     if Nomination.objects.exists():
         ctx.log("  nominations: already seeded")
@@ -92,43 +128,7 @@ def seed(ctx) -> None:
             reason="Văn phòng Bộ bổ sung hồ sơ sau đợt rà soát tổ chức bộ máy.",
         )
 
-    # 1. the LDTT list, built from the eligible people in one step, trimmed, submitted
-    ldtt = AwardType.objects.get(code="LDTT")
-    built = _try(
-        ctx,
-        "LDTT list",
-        services.build_batch,
-        donvi,
-        proposing_unit=vp,
-        award_type=ldtt,
-        year=YEAR,
-        campaign=campaign,
-        title=f"Tờ trình đề nghị công nhận danh hiệu Lao động tiên tiến năm {YEAR}",
-        number="15/TTr-VP",
-    )
-    if built is not None:
-        batch = built.batch
-        services.add_batch_attachment(
-            donvi, batch, _file("to-trinh-15-TTr-VP.pdf"), kind="submission_letter"
-        )
-        services.add_batch_attachment(donvi, batch, _file("bien-ban-binh-xet.pdf"), kind="minutes")
-        rows = list(batch.nominations.order_by("id"))
-        if rows:
-            services.transition(donvi, rows[-1], "withdraw", note="Chuyển công tác trong năm.")
-        for n in rows[:-1]:
-            services.update_dossier(donvi, n, version=n.version, **_deliberation())
-        result = services.submit_batch(donvi, batch)
-        accepted = services.bulk_transition(
-            donvi,
-            list(Nomination.objects.filter(pk__in=result.done[: len(result.done) // 2])),
-            "accept",
-        )
-        ctx.log(
-            f"  nominations: LDTT list of {built.created}, {len(result.done)} submitted, "
-            f"{len(accepted.done)} accepted by the unit"
-        )
-
-    # 2. Bằng khen: one returned and resubmitted, one overridden
+    # 1. Bằng khen: one returned and resubmitted, one overridden
     bk = AwardType.objects.get(code="BK_BO")
     people = list(vp.people.all()) + [
         p for u in Unit.objects.filter(parent=vp) for p in u.people.all()
@@ -139,8 +139,12 @@ def seed(ctx) -> None:
             YEAR, subject_type="person", subject_ids=[p.pk for p in people], award_codes=["BK_BO"]
         )
     }
-    good = [p for p in people if verdicts.get(p.pk) and verdicts[p.pk].eligible]
-    bad = [p for p in people if verdicts.get(p.pk) and not verdicts[p.pk].eligible]
+    held = set(
+        AwardRecord.objects.filter(award_type=bk, year=YEAR).values_list("person_id", flat=True)
+    )
+    people = [p for p in people if p.pk not in held and p.pk in verdicts]
+    good = [p for p in people if verdicts[p.pk].eligible]
+    bad = [p for p in people if not verdicts[p.pk].eligible]
     disclosed = []
     returned = good[0] if good else (bad[1] if len(bad) > 1 else None)
     for person, story in ((returned, "returned"), (bad[0] if bad else None, "override")):
@@ -196,6 +200,55 @@ def seed(ctx) -> None:
             n = services.transition(_fresh(donvi), n, "submit")
             n = services.transition(office, n, "start_review")
         disclosed.append(n)
+
+    # 2. a unit's Bằng khen list, built from the eligible people in one step (those who
+    # already received it for the year are left out), trimmed, submitted: the unit with
+    # the most such people, by its own officer
+    list_unit, clerk = _list_unit(office, bk)
+    built = None
+    if list_unit is not None:
+        built = _try(
+            ctx,
+            "BK_BO list",
+            services.build_batch,
+            clerk,
+            proposing_unit=list_unit,
+            award_type=bk,
+            year=YEAR,
+            campaign=campaign,
+            title=f"Tờ trình đề nghị tặng Bằng khen của Bộ trưởng năm {YEAR}",
+            number="15/TTr-TCCB",
+        )
+    if built is not None and built.created:
+        batch = built.batch
+        services.add_batch_attachment(
+            clerk, batch, _file("to-trinh-15-TTr.pdf"), kind="submission_letter"
+        )
+        services.add_batch_attachment(clerk, batch, _file("bien-ban-binh-xet.pdf"), kind="minutes")
+        rows = list(batch.nominations.select_related("person").order_by("id"))
+        if len(rows) > 1:
+            services.transition(clerk, rows[-1], "withdraw", note="Chuyển công tác trong năm.")
+            rows = rows[:-1]
+        for n in rows:
+            services.update_dossier(
+                clerk,
+                n,
+                version=n.version,
+                background=f"{n.person.full_name}, {n.person.position or 'chuyên viên'}.",
+                achievements="Hoàn thành xuất sắc nhiệm vụ hai năm liên tục; có sáng kiến "
+                "được áp dụng tại đơn vị.",
+                **_deliberation(),
+            )
+        result = services.submit_batch(_fresh(clerk), batch)
+        reviewed = services.bulk_transition(
+            office,
+            list(Nomination.objects.filter(pk__in=result.done[: len(result.done) // 2])),
+            "start_review",
+        )
+        ctx.log(
+            f"  nominations: BK_BO list of {built.created} ({built.skipped} skipped), "
+            f"{len(result.done)} submitted, {len(reviewed.done)} under review"
+        )
 
     # 3. Khối II's proposals become nominations, then disclosure, objection, answer, accept
     bloc = Bloc.objects.filter(code="KHOI_II").first()
