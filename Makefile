@@ -45,9 +45,10 @@ format: install
 bench: install
 	$(PY) -m bench
 
+# Run from the top: strings of an app with a locale/ folder land in that app's catalogue,
+# the layout's and the portal's in locale/.
 messages: install
-	$(PY) manage.py makemessages -l vi -l en --no-obsolete -v0 -i .venv -i var -i units -i campaigns -i awards -i bench -i tests
-	for app in units campaigns awards; do (cd $$app && mkdir -p locale && ../$(PY) ../manage.py makemessages -l vi -l en --no-obsolete -v0); done
+	$(PY) manage.py makemessages -l vi -l en --no-obsolete -v0 -i .venv -i var -i bench -i tests
 	$(PY) manage.py compilemessages --ignore=.venv -v0
 
 clean:
