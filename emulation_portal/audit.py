@@ -7,6 +7,7 @@ finds any row edited or deleted after the fact, and names it.
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC
 
@@ -92,6 +93,35 @@ def record(
         head.last_hash = event.hash
         head.save(update_fields=["last_seq", "last_hash"])
     return event
+
+
+def apply_changes(
+    actor,
+    action: str,
+    obj: models.Model,
+    fields: list[str],
+    changes: dict,
+    *,
+    check: Callable[[models.Model], None] | None = None,
+) -> bool:
+    """Set ``changes`` on ``obj`` (a row the caller has locked), run ``check(obj)``, and if
+    any of ``fields`` changed, save ``obj`` and record ``action`` with before and after.
+
+    A name outside ``fields`` is a programming error (TypeError). Returns whether anything
+    changed; an unchanged object is neither saved nor audited."""
+    before = snapshot(obj, fields)
+    for name, value in changes.items():
+        if name not in fields:
+            raise TypeError(name)
+        setattr(obj, name, value)
+    if check is not None:
+        check(obj)
+    after = snapshot(obj, fields)
+    if after == before:
+        return False
+    obj.save()
+    record(actor, action, obj, before=before, after=after)
+    return True
 
 
 @dataclass

@@ -320,17 +320,12 @@ def update_person(actor, person: Person, **changes) -> Person:
     """Change a person's details or current unit (the years already recorded keep their
     own unit)."""
     person = Person.objects.select_for_update().get(pk=person.pk)
-    before = audit.snapshot(person, PERSON_FIELDS)
-    for name, value in changes.items():
-        if name not in PERSON_FIELDS:
-            raise TypeError(name)
-        setattr(person, name, value)
-    _check_person(person)
-    person.search_text = person_search_text(person)
-    after = audit.snapshot(person, PERSON_FIELDS)
-    if after != before:
-        person.save()
-        audit.record(actor, "person.update", person, before=before, after=after)
+
+    def check(p: Person) -> None:
+        _check_person(p)
+        p.search_text = person_search_text(p)
+
+    audit.apply_changes(actor, "person.update", person, PERSON_FIELDS, changes, check=check)
     return person
 
 
@@ -477,16 +472,9 @@ def add_discipline(
 def update_discipline(actor, discipline: Discipline, **changes) -> Discipline:
     """Change a discipline record (e.g. set its end date)."""
     d = Discipline.objects.select_for_update().get(pk=discipline.pk)
-    before = audit.snapshot(d, DISCIPLINE_FIELDS)
-    for name, value in changes.items():
-        if name not in DISCIPLINE_FIELDS:
-            raise TypeError(name)
-        setattr(d, name, value)
-    _check_discipline(d)
-    after = audit.snapshot(d, DISCIPLINE_FIELDS)
-    if after != before:
-        d.save()
-        audit.record(actor, "person.discipline_update", d, before=before, after=after)
+    audit.apply_changes(
+        actor, "person.discipline_update", d, DISCIPLINE_FIELDS, changes, check=_check_discipline
+    )
     return d
 
 
@@ -554,16 +542,9 @@ def add_initiative(
 def update_initiative(actor, initiative: Initiative, **changes) -> Initiative:
     """Change an initiative's details."""
     i = Initiative.objects.select_for_update().get(pk=initiative.pk)
-    before = audit.snapshot(i, INITIATIVE_FIELDS)
-    for name, value in changes.items():
-        if name not in INITIATIVE_FIELDS:
-            raise TypeError(name)
-        setattr(i, name, value)
-    _check_initiative(i)
-    after = audit.snapshot(i, INITIATIVE_FIELDS)
-    if after != before:
-        i.save()
-        audit.record(actor, "person.initiative_update", i, before=before, after=after)
+    audit.apply_changes(
+        actor, "person.initiative_update", i, INITIATIVE_FIELDS, changes, check=_check_initiative
+    )
     return i
 
 

@@ -115,3 +115,15 @@ def test_office_reads_the_audit_log_in_admin_but_not_accounts(client, office_use
     client.force_login(office_user)
     assert client.get("/admin/emulation_portal/auditevent/").status_code == 200
     assert client.get("/admin/emulation_portal/user/").status_code == 403
+
+
+def test_apply_changes_audits_only_real_changes(office_user, viewer_user):
+    assert not audit.apply_changes(office_user, "user.update", viewer_user, ["full_name"], {})
+    assert not AuditEvent.objects.exists()
+    assert audit.apply_changes(
+        office_user, "user.update", viewer_user, ["full_name"], {"full_name": "Đỗ Thị Hà"}
+    )
+    event = AuditEvent.objects.get()
+    assert event.after == {"full_name": "Đỗ Thị Hà"} and event.before != event.after
+    with pytest.raises(TypeError):
+        audit.apply_changes(office_user, "user.update", viewer_user, ["full_name"], {"role": "x"})
