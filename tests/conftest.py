@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 import uuid
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,28 @@ def _eager_celery(request):
     celery_app.conf.task_always_eager = eager
     yield
     celery_app.conf.task_always_eager = previous
+
+
+# Data the migrations seed: a transactional test's closing flush empties these tables.
+DATA_MIGRATIONS = [
+    ("emulation_portal.migrations.0002_audit_head", "create_head"),
+    ("awards.migrations.0002_catalogue_and_ltdkt_2022", "seed"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _migrated_data(request):
+    """Before a transactional test, put back what the data migrations seeded (the audit
+    chain head, the award catalogue, LTDKT-2022), which an earlier transactional test's
+    flush removed. Each seed function is idempotent."""
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")):
+        return
+    from django.apps import apps
+
+    request.getfixturevalue("_django_db_helper")
+    for module, function in DATA_MIGRATIONS:
+        getattr(import_module(module), function)(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -47,11 +47,8 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, settings, django_db_serialized_rollback):
-    """A fresh browser page; requests to anything but the live server fail the test.
-
-    Live-server tests flush the database afterwards; the serialized rollback restores what
-    the data migrations seeded (the award catalogue, LTDKT-2022) for the tests after them."""
+def page(browser, live_server, settings):
+    """A fresh browser page; requests to anything but the live server fail the test."""
     settings.AXES_ENABLED = False
     context = browser.new_context(base_url=live_server.url, locale="vi-VN")
     outside = []

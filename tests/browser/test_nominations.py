@@ -15,17 +15,6 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(autouse=True)
-def _catalogue():
-    """Transactional tests flush the tables after each test, taking the catalogue and the
-    LTDKT-2022 rules seeded by a data migration with them: seed them again (idempotent)."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    import_module("awards.migrations.0002_catalogue_and_ltdkt_2022").seed(apps, None)
-
-
 def _submitted(make_user):
     from emulation_portal.models import Role
 

@@ -13,15 +13,13 @@ from emulation_portal.models import Job
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
-def test_ping_round_trip_through_the_worker(celery_worker_process, django_db_serialized_rollback):
+def test_ping_round_trip_through_the_worker(celery_worker_process):
     result = tasks.ping.delay("xin chào")
     assert result.get(timeout=30) == "pong:xin chào"
     assert celery_worker_process["process"].poll() is None
 
 
-def test_worker_renders_a_pdf_job_on_the_test_database(
-    celery_worker_process, office_user, django_db_serialized_rollback
-):
+def test_worker_renders_a_pdf_job_on_the_test_database(celery_worker_process, office_user):
     audit.record(
         office_user, "unit.create", object_type="unit", object_id=1, object_label="Thanh tra Bộ"
     )
