@@ -19,16 +19,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _catalogue():
-    """Transactional tests flush the migration-seeded catalogue: seed it again."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    import_module("awards.migrations.0002_catalogue_and_ltdkt_2022").seed(apps, None)
-
-
 def _at_once(*calls):
     barrier = threading.Barrier(len(calls))
     outcomes = []
