@@ -35,7 +35,7 @@ def _check_database() -> str:
 def _check_broker() -> str:
     from django.conf import settings
 
-    if not settings.CELERY_BROKER_URL:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
         return "eager"
     from emulation_portal.celery import app
 

@@ -112,6 +112,7 @@ def test_healthz_503_when_the_database_is_down(client, monkeypatch):
 
 
 def test_healthz_503_when_the_configured_broker_is_down(client, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     response = client.get("/healthz")
     assert response.status_code == 503
