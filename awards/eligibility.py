@@ -23,10 +23,13 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import partial
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Case, Max, Min, Q, Value, When
 from django.utils.translation import gettext, gettext_noop
 
@@ -225,22 +228,22 @@ class Judge:
         self.rules = rules
         self.compiled = compiled if compiled is not None else compile_rules(rules)
         self._ok: dict[str, bool] = {}
-        self._busy: set[str] = set()
         self._current: list[str] = []
         self._used: list[int] = []
 
     # -- public
     def ok(self, code: str) -> bool:
         memo = self._ok
-        if code in memo:
-            return memo[code]
+        result = memo.get(code)
+        if result is not None:
+            return result
         fn = self.compiled.get(code)
-        busy = self._busy
-        if fn is None or code in busy:
+        if fn is None:
             return False
-        busy.add(code)
+        # Provisional "not met" while the rule runs: a rule that reaches itself again
+        # through eligible_for / held (a dependency loop) sees it as not met.
+        memo[code] = False
         result = memo[code] = fn(self, None)
-        busy.discard(code)
         return result
 
     def verdict(self, code: str) -> Verdict | None:
@@ -904,6 +907,35 @@ def _id_chunks(ids: list[int] | None, queryset, chunk: int):
         lo += chunk
 
 
+def _can_prefetch() -> bool:
+    """A second connection may read ahead only on PostgreSQL (a shared server, not a file)
+    and outside a transaction, whose uncommitted rows another connection could not see."""
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
+def _pipelined(load, spans):
+    """``map(load, spans)``, with ``load`` of the next span already running in one worker
+    thread (its own database connection) while the caller works on the current result.
+    The database's time then overlaps the judging in Python. At most two chunks are held;
+    an abandoned iteration lets the one running load finish, and the worker's connection
+    is closed either way."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="eligibility-prefetch")
+    pending = []
+    try:
+        for span in spans:
+            pending.append(pool.submit(load, span))
+            if len(pending) == 2:
+                yield pending.pop(0).result()
+        if pending:
+            yield pending.pop().result()
+    finally:
+        for future in pending:
+            future.cancel()
+        # The lambda resolves ``connection`` in the worker thread: its own connection.
+        pool.submit(lambda: connection.close())
+        pool.shutdown(wait=True)
+
+
 def iter_people_facts(
     year: int,
     lookback: int,
@@ -913,16 +945,18 @@ def iter_people_facts(
     chunk: int = CHUNK,
     codes: dict[int, str] | None = None,
     needs: dict[str, int | None] | None = None,
+    prefetch: bool | None = None,
 ) -> Iterator[Facts]:
     """Facts of people, chunk by chunk: at most 5 queries per chunk of ``chunk`` ids.
-    ``needs`` (see :func:`award_needs`) limits the award records read; None reads all."""
+    ``needs`` (see :func:`award_needs`) limits the award records read; None reads all.
+    ``prefetch`` loads the next chunk in a background thread while the caller judges the
+    current one (None: whenever that is safe, see :func:`_can_prefetch`)."""
     codes = codes if codes is not None else _award_codes()
     if needs is None:
         award_q = Q(year__lte=year)
     else:
         award_q = _award_filter(year, needs, {c: i for i, c in codes.items()})
     first_year = year - lookback + 1
-    year_start, year_end = _year_bounds(year)
     years = list(range(first_year, year + 1))
     pivot_years = [f"r{y}" for y in years]
     pivot = {f"r{y}": Max(Case(When(year=y, then="rating"), default=Value(""))) for y in years}
@@ -930,79 +964,99 @@ def iter_people_facts(
     base = Person.objects.all()
     if unit_ids is not None:
         base = base.filter(unit_id__in=unit_ids)
-    for lo, hi, explicit in _id_chunks(person_ids, base, chunk):
-        rng = (
-            Q(person_id__in=explicit)
-            if explicit is not None
-            else Q(person_id__gte=lo, person_id__lte=hi)
-        )
-        people_q = (
-            base.filter(id__in=explicit)
-            if explicit is not None
-            else base.filter(id__gte=lo, id__lte=hi)
-        )
-        people: dict[int, Facts] = {}
-        for pid, code, name, unit_id in people_q.order_by("id").values_list(
-            "id", "code", "full_name", "unit_id"
-        ):
-            people[pid] = Facts("person", pid, code, name, unit_id)
-        if not people:
-            continue
-        # One row per person (the years pivoted into columns): a fifth of the rows to
-        # transfer and convert compared with one row per person-year.
-        for row in (
-            PersonYear.objects.filter(rng, year__gte=first_year, year__lte=year)
-            .values("person_id")
-            .order_by()
-            .annotate(**pivot)
-            .values_list("person_id", "unit_now", *pivot_years)
-        ):
-            f = people.get(row[0])
-            if f is None:
-                continue
-            if row[1] is not None:
-                f.unit_id = row[1]
-            ratings = f.ratings
-            for y, rating in zip(years, row[2:], strict=True):
-                if rating:
-                    ratings[y] = _RANK[rating]
-        award_rows = (
-            AwardRecord.objects.filter(rng, award_q).values_list(
-                "person_id", "award_type_id", "year", "kind"
-            )
-            if award_q is not None
-            else ()
-        )
-        for pid, type_id, y, kind in award_rows:
-            f = people.get(pid)
-            if f is None:
-                continue
-            code = codes[type_id]
-            if kind == AwardKind.CONG_TRANG:
-                f.awards.setdefault(code, set()).add(y)
-            else:
-                f.not_counted.append((code, y, kind))
-        for ini_id, pid, y, scope, title, use_type, use_year in (
-            Initiative.objects.filter(rng, year__gte=first_year, year__lte=year)
-            .order_by("year", "id")
-            .values_list(
-                "id", "person_id", "year", "scope", "title", "use__award_type_id", "use__year"
-            )
-        ):
-            f = people.get(pid)
-            if f is None:
-                continue
-            used = (codes[use_type], use_year) if use_type else None
-            f.initiatives.append((ini_id, y, SCOPE_RANK[scope], title, used))
-        for pid, level, s, e in (
-            Discipline.objects.filter(rng, start_date__lte=year_end)
-            .filter(Q(end_date__isnull=True) | Q(end_date__gte=year_start))
-            .values_list("person_id", "level", "start_date", "end_date")
-        ):
-            f = people.get(pid)
-            if f is not None:
-                f.disciplines.append((DISCIPLINE_RANK[level], level, s, e))
+    load = partial(
+        _load_people_chunk,
+        base=base,
+        award_q=award_q,
+        first_year=first_year,
+        year=year,
+        pivot=pivot,
+        pivot_years=pivot_years,
+        codes=codes,
+    )
+    spans = _id_chunks(person_ids, base, chunk)
+    if prefetch is None:
+        prefetch = _can_prefetch()
+    for people in (_pipelined if prefetch else map)(load, spans):
         yield from people.values()
+
+
+def _load_people_chunk(span, base, award_q, first_year, year, pivot, pivot_years, codes):
+    """Facts of one chunk of people ``span`` = (lo, hi, explicit ids or None): 5 queries."""
+    lo, hi, explicit = span
+    years = list(range(first_year, year + 1))
+    year_start, year_end = _year_bounds(year)
+    rng = (
+        Q(person_id__in=explicit)
+        if explicit is not None
+        else Q(person_id__gte=lo, person_id__lte=hi)
+    )
+    people_q = (
+        base.filter(id__in=explicit)
+        if explicit is not None
+        else base.filter(id__gte=lo, id__lte=hi)
+    )
+    people: dict[int, Facts] = {}
+    for pid, code, name, unit_id in people_q.order_by("id").values_list(
+        "id", "code", "full_name", "unit_id"
+    ):
+        people[pid] = Facts("person", pid, code, name, unit_id)
+    if not people:
+        return people
+    # One row per person (the years pivoted into columns): a fifth of the rows to
+    # transfer and convert compared with one row per person-year.
+    for row in (
+        PersonYear.objects.filter(rng, year__gte=first_year, year__lte=year)
+        .values("person_id")
+        .order_by()
+        .annotate(**pivot)
+        .values_list("person_id", "unit_now", *pivot_years)
+    ):
+        f = people.get(row[0])
+        if f is None:
+            continue
+        if row[1] is not None:
+            f.unit_id = row[1]
+        ratings = f.ratings
+        for y, rating in zip(years, row[2:], strict=True):
+            if rating:
+                ratings[y] = _RANK[rating]
+    award_rows = (
+        AwardRecord.objects.filter(rng, award_q)
+        .order_by()  # the model's ordering would join the award types for nothing
+        .values_list("person_id", "award_type_id", "year", "kind")
+        if award_q is not None
+        else ()
+    )
+    for pid, type_id, y, kind in award_rows:
+        f = people.get(pid)
+        if f is None:
+            continue
+        code = codes[type_id]
+        if kind == AwardKind.CONG_TRANG:
+            f.awards.setdefault(code, set()).add(y)
+        else:
+            f.not_counted.append((code, y, kind))
+    for ini_id, pid, y, scope, title, use_type, use_year in (
+        Initiative.objects.filter(rng, year__gte=first_year, year__lte=year)
+        .order_by("year", "id")
+        .values_list("id", "person_id", "year", "scope", "title", "use__award_type_id", "use__year")
+    ):
+        f = people.get(pid)
+        if f is None:
+            continue
+        used = (codes[use_type], use_year) if use_type else None
+        f.initiatives.append((ini_id, y, SCOPE_RANK[scope], title, used))
+    for pid, level, s, e in (
+        Discipline.objects.filter(rng, start_date__lte=year_end)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=year_start))
+        .order_by("start_date", "id")  # not the model's ordering, which joins people
+        .values_list("person_id", "level", "start_date", "end_date")
+    ):
+        f = people.get(pid)
+        if f is not None:
+            f.disciplines.append((DISCIPLINE_RANK[level], level, s, e))
+    return people
 
 
 def iter_unit_facts(
@@ -1148,6 +1202,7 @@ def judge(
         if targets:
             lookback = _lookback(person_rules.values())
             compiled = compile_rules(person_rules)
+            items = [(code, person_rules[code]) for code in targets]
             for f in iter_people_facts(
                 year,
                 lookback,
@@ -1158,8 +1213,9 @@ def judge(
                 needs=award_needs(person_rules.values()),
             ):
                 j = Judge(f, year, person_rules, compiled)
-                for code in targets:
-                    yield j.verdict(code)
+                ok = j.ok
+                for code, rule in items:
+                    yield Verdict(f, rule, year, ok(code), j)
     if subject_type in (None, "unit"):
         unit_rules = rules["unit"]
         targets = [c for c in unit_rules if wanted is None or c in wanted]

@@ -1,0 +1,90 @@
+"""The engine's read-ahead: the next chunk of people is loaded in a worker thread (its own
+database connection) while the current one is judged. It must change no verdict, never run
+inside a transaction (the worker could not see uncommitted rows), and leave no thread or
+connection behind, also when the caller stops early."""
+
+import datetime
+import threading
+
+import pytest
+from django.db import connection, transaction
+
+from awards import eligibility
+from tests.awards.factories import PersonFactory, UnitFactory, award, discipline, initiative, rate
+
+
+def _history():
+    unit = UnitFactory(code="VP", name="Văn phòng Bộ")
+    people = [PersonFactory(code=f"P{i:03}", unit=unit) for i in range(7)]
+    for i, p in enumerate(people):
+        rate(p, {y: ("HTXSNV" if (y + i) % 3 else "HTTNV") for y in range(2019, 2026)})
+        if i % 2:
+            for y in (2022, 2023, 2024):
+                award(p, "CSTD_CS", y)
+        if i % 3 == 0:
+            initiative(p, 2025, scope="BO")
+    discipline(people[5], datetime.date(2025, 3, 1))
+    return people
+
+
+def _facts(prefetch):
+    return [
+        (f.id, f.unit_id, f.ratings, f.awards, f.initiatives, f.disciplines)
+        for f in eligibility.iter_people_facts(2025, 6, chunk=2, prefetch=prefetch)
+    ]
+
+
+def _prefetch_threads():
+    return [t for t in threading.enumerate() if t.name.startswith("eligibility-prefetch")]
+
+
+def _verdicts(monkeypatch, prefetch):
+    monkeypatch.setattr(eligibility, "_can_prefetch", lambda: prefetch)
+    return [
+        (v.subject_code, v.award_code, v.eligible, [str(r) for r in v.reasons])
+        for v in eligibility.judge(2025, subject_type="person", chunk=2)
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_read_ahead_reads_the_same_facts_and_verdicts(monkeypatch):
+    _history()
+    plain = _facts(prefetch=False)
+    assert len(plain) == 7
+    assert _facts(prefetch=True) == plain
+    verdicts = _verdicts(monkeypatch, prefetch=False)
+    assert any(eligible for _, _, eligible, _ in verdicts)
+    assert _verdicts(monkeypatch, prefetch=True) == verdicts
+    assert not _prefetch_threads()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_read_ahead_stops_cleanly_when_the_caller_stops_early():
+    _history()
+    facts = eligibility.iter_people_facts(2025, 6, chunk=2, prefetch=True)
+    first = next(facts)
+    facts.close()  # a page that only wanted the first rows
+    assert first.ratings
+    assert not _prefetch_threads()
+    # The caller's own connection is still usable: the worker closed only its own.
+    assert len(_facts(prefetch=False)) == 7
+
+
+@pytest.mark.django_db(transaction=True)
+def test_read_ahead_passes_on_a_failing_chunk(monkeypatch):
+    _history()
+
+    def broken(span, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(eligibility, "_load_people_chunk", broken)
+    with pytest.raises(RuntimeError, match="went away"):
+        list(eligibility.iter_people_facts(2025, 6, chunk=2, prefetch=True))
+    assert not _prefetch_threads()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_read_ahead_inside_a_transaction():
+    with transaction.atomic():
+        assert not eligibility._can_prefetch()
+    assert eligibility._can_prefetch() is (connection.vendor == "postgresql")
