@@ -10,7 +10,8 @@
   real leaders of seed-facts.md stay). Blocs I and II's May 2023 beach clean-up in Sầm Sơn
   is a joint activity with a photo.
 - 2026: registrations from part of the units, Khối II's pledge being signed, Khối VI's
-  locked with some scores, Cụm I's still a draft.
+  locked with some scores, Cụm I's still a draft; the other blocs carried into 2026 by the
+  office with their 2025 leader and deputy.
 
 Every member unit gets an officer account (``cb_<unit code>``) to act for it, unless it has
 one already (e.g. the registry's ``donvi`` and ``khoitruong``).
@@ -414,6 +415,26 @@ def _beach_cleanup(ctx, lead, bloc, members):
     )
 
 
+def carry_other_blocs(office) -> None:
+    """Blocs whose year-end meeting is not in the demo: the office carries their members into
+    the year in progress and keeps last year's leader and deputy (re-elected, as the
+    registry's facts show them through 2025), so every bloc page has a current year."""
+    from units import services as unit_services
+
+    for bloc in Bloc.objects.exclude(code__in=DEMO_BLOCS).order_by("code"):
+        last = _members(bloc, CURRENT_YEAR - 1)
+        if not last or _members(bloc, CURRENT_YEAR):
+            continue
+        carried = unit_services.carry_bloc_forward(office, bloc=bloc, year=CURRENT_YEAR - 1)
+        present = {m.unit_id for m in carried}
+        for role in (BlocRole.LEADER, BlocRole.DEPUTY):
+            unit = _role(last, role)
+            if unit is not None and unit.pk in present:
+                unit_services.set_bloc_role(
+                    office, bloc=bloc, year=CURRENT_YEAR, unit=unit, role=role
+                )
+
+
 def seed_current_year(ctx, office, clerks) -> None:
     year = CURRENT_YEAR
     c = services.create_campaign(
@@ -473,6 +494,7 @@ def seed(ctx) -> None:
             ctx.log(f"  campaigns: bloc {code} missing (units seeder), skipped")
             continue
         seed_bloc_history(ctx, clerks, bloc)
+    carry_other_blocs(office)
     seed_current_year(ctx, office, clerks)
     ctx.log(
         f"  campaigns: {Campaign.objects.count()} campaigns, {Pledge.objects.count()} pledges, "

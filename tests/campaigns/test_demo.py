@@ -42,3 +42,18 @@ def test_demo_seeds_history_and_a_year_in_progress():
     assert MeetingPhoto.objects.count() == 1
     demo.seed(ctx)  # a second run changes nothing
     assert Campaign.objects.filter(kind="annual").count() == 6
+
+
+def test_blocs_without_a_demo_meeting_are_carried_into_the_year_in_progress():
+    other = BlocFactory(code="KHOI_V", name="Khối thi đua số V")
+    units = [UnitFactory() for _ in range(3)]
+    for i, unit in enumerate(units):
+        membership(other, 2025, unit, [BlocRole.LEADER, BlocRole.DEPUTY, "member"][i])
+    ctx = SeedContext(rng=random.Random(1), seed=1, scale=None, actor=None, log=lambda m: None)
+    demo.seed(ctx)
+    carried = dict(BlocMembership.objects.filter(bloc=other, year=2026).values_list("unit", "role"))
+    assert carried == {
+        units[0].pk: BlocRole.LEADER,
+        units[1].pk: BlocRole.DEPUTY,
+        units[2].pk: BlocRole.MEMBER,
+    }

@@ -1,4 +1,9 @@
+import os
+import subprocess
+import sys
+
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -82,3 +87,26 @@ def test_other_users_cannot_see_a_job(client, office_user, viewer_user):
     client.force_login(viewer_user)
     assert client.get(reverse("job-detail", args=[job.pk])).status_code == 404
     assert client.get(f"/api/v1/jobs/{job.pk}/").status_code == 404
+
+
+def test_eager_mode_enqueues_without_touching_a_broker(tmp_path):
+    """With no broker configured a task still borrows a producer; it must be the in-memory
+    transport, not a default amqp://localhost that logs a warning on every enqueue."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CELERY_")}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path}/eager.sqlite3"
+    script = (
+        "import logging, django; logging.basicConfig(level=logging.WARNING); django.setup()\n"
+        "from emulation_portal.tasks import ping\n"
+        'print(ping.apply_async(args=["x"]).get())\n'
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert "WARNING" not in out.stderr, out.stderr
+    assert out.stdout.strip() == "pong:x"
