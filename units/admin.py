@@ -1,8 +1,10 @@
 """Django admin for the office: every save and delete goes through the services, so the
 tree's paths, the search text and the audit log stay right."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 
 from units import services
 from units.models import (
@@ -31,14 +33,40 @@ class ServiceAdmin(admin.ModelAdmin):
     def write(self, request, obj, form, change):  # pragma: no cover - each admin defines it
         raise NotImplementedError
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # A service may refuse what the form let through (a rule only the service knows).
+        # The admin's transaction is rolled back by then and the message queued: show the
+        # form again with the message instead of a server error.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError:
+            return HttpResponseRedirect(request.get_full_path())
+
     def get_actions(self, request):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)  # deletes one by one, through the services
         return actions
 
 
+class UnitAdminForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = services.UNIT_FIELDS
+
+    def clean(self):
+        cleaned = super().clean()
+        parent = cleaned.get("parent")
+        if self.instance.pk and parent is not None and "parent" in self.changed_data:
+            try:
+                services.check_no_cycle(self.instance, parent)
+            except ValidationError as exc:
+                self.add_error(None, exc)
+        return cleaned
+
+
 @admin.register(Unit)
 class UnitAdmin(ServiceAdmin):
+    form = UnitAdminForm
     list_display = ["code", "name", "kind", "parent", "active_to"]
     list_filter = ["kind"]
     search_fields = ["code", "search_text"]

@@ -186,7 +186,7 @@ def update_unit(actor, unit: Unit, **changes) -> Unit:
         raise ValidationError({"successor": _("A unit cannot succeed itself.")})
     moved = unit.parent_id != old_parent_id
     if moved:
-        _check_no_cycle(unit, unit.parent)
+        check_no_cycle(unit, unit.parent)
     unit.search_text = unit_search_text(unit)
     unit.save()
     if moved:
@@ -197,7 +197,9 @@ def update_unit(actor, unit: Unit, **changes) -> Unit:
     return unit
 
 
-def _check_no_cycle(unit: Unit, parent: Unit | None) -> None:
+def check_no_cycle(unit: Unit, parent: Unit | None) -> None:
+    """Refuse ``parent`` for ``unit`` if it is the unit itself or one of its sub-units
+    (``unit.path`` as stored). Raises a ValidationError on ``parent``; writes nothing."""
     if parent is None:
         return
     parent_path = Unit.objects.values_list("path", flat=True).get(pk=parent.pk)
