@@ -15,9 +15,10 @@ from awards.models import (
     Rule,
     RuleSet,
 )
+from emulation_portal.admin import ServiceRefusalMixin
 
 
-class ServiceSaveMixin:
+class ServiceSaveMixin(ServiceRefusalMixin):
     """Routes the admin's save and delete through a service."""
 
     save_service = None

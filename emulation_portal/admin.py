@@ -1,8 +1,24 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from emulation_portal.models import AuditEvent, Job, User
+
+
+class ServiceRefusalMixin:
+    """For admins that save through the services. A refusal a service raises during the
+    save (a rule the form cannot know) would be a server error; instead the admin's
+    transaction is rolled back, the reason is shown as an error message and the form is
+    shown again."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 @admin.register(User)

@@ -2,10 +2,10 @@
 tree's paths, the search text and the audit log stay right."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
 
+from emulation_portal.admin import ServiceRefusalMixin
 from units import services
 from units.models import (
     Bloc,
@@ -20,27 +20,14 @@ from units.models import (
 )
 
 
-class ServiceAdmin(admin.ModelAdmin):
-    """Routes saves to ``write(request, obj, change)`` and deletes to ``remove``."""
+class ServiceAdmin(ServiceRefusalMixin, admin.ModelAdmin):
+    """Routes saves to ``write(request, obj, form, change)`` and deletes to ``remove``."""
 
     def save_model(self, request, obj, form, change):
-        try:
-            self.write(request, obj, form, change)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            raise
+        self.write(request, obj, form, change)
 
     def write(self, request, obj, form, change):  # pragma: no cover - each admin defines it
         raise NotImplementedError
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        # A service may refuse what the form let through (a rule only the service knows).
-        # The admin's transaction is rolled back by then and the message queued: show the
-        # form again with the message instead of a server error.
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ValidationError:
-            return HttpResponseRedirect(request.get_full_path())
 
     def get_actions(self, request):
         actions = super().get_actions(request)

@@ -301,3 +301,25 @@ class TestAdmin:
         assert r.status_code == 403
         rule.refresh_from_db()
         assert rule.legal_reference != "x"
+
+
+def test_a_service_refusal_in_admin_is_a_message_and_changes_nothing(
+    client, admin_account, monkeypatch
+):
+    from awards.admin import AwardTypeAdmin
+
+    def refuse(actor, obj):
+        raise ValidationError("Loại khen thưởng đang được dùng trong một quyết định.")
+
+    monkeypatch.setattr(AwardTypeAdmin, "save_service", staticmethod(refuse))
+    client.force_login(admin_account)
+    award_type = AwardType.objects.get(code="LDTT")
+    url = f"/admin/awards/awardtype/{award_type.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and v != ""}
+    data["name_en"] = "Changed"
+    r = client.post(url, data, follow=True)
+    assert r.status_code == 200
+    assert "đang được dùng trong một quyết định" in r.content.decode()
+    award_type.refresh_from_db()
+    assert award_type.name_en != "Changed"
