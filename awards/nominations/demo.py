@@ -10,8 +10,8 @@ For 2025, the year just closed:
   people holding the award are left out), trims it, attaches the letter and the minutes
   once, and submits it; the office starts reviewing half of it.
 - The bloc proposals of Khối II become nominations in one step; the office publishes them
-  with the Bằng khen nominees for comment (open today), a staff member objects, the office
-  answers, and accepts one for the council.
+  with the Bằng khen nominees for comment (open today, five more days), a staff member
+  objects and the office answers; they go to the council once the disclosure is over.
 - The office reopens the 2025 nominations deadline for Văn phòng Bộ, with a reason.
 """
 
@@ -250,7 +250,7 @@ def seed(ctx) -> None:
             f"{len(result.done)} submitted, {len(reviewed.done)} under review"
         )
 
-    # 3. Khối II's proposals become nominations, then disclosure, objection, answer, accept
+    # 3. Khối II's proposals become nominations, then disclosure, objection, answer
     bloc = Bloc.objects.filter(code="KHOI_II").first()
     if bloc is not None:
         made = _try(
@@ -307,6 +307,7 @@ def seed(ctx) -> None:
                 objection,
                 answer="Đã đối chiếu với báo cáo của Văn phòng Bộ; số liệu chính xác.",
             )
-            services.transition(office, disclosed[0], "accept")
+            # Not accepted yet: the disclosure runs five more days, then the list goes to
+            # the council.
         ctx.log(f"  nominations: disclosure “{disclosure.title}” with {len(disclosed)} nominees")
     ctx.log(f"  nominations: {Nomination.objects.count()} nominations")

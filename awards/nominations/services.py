@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -521,7 +521,8 @@ def transition(
 ) -> Nomination:
     """The one way a nomination changes state. Looks ``move`` up in ``MOVES``, locks the
     row, checks the actor's permission on the locked row and the move's own conditions
-    (submission checks on submit; comments on return; answered objections on accept), then
+    (submission checks on submit; comments on return; on accept, every objection answered
+    and no disclosure of the nominee still running), then
     writes the new state, bumps ``version``, records ``nomination.<move>`` in the audit log
     and e-mails after commit. ``version`` (optional) refuses a stale page."""
     spec = MOVES.get(move)
@@ -579,6 +580,18 @@ def transition(
                 _("%(n)s objection(s) from the public disclosure are not answered yet.")
                 % {"n": open_objections},
                 code="open_objections",
+            )
+        disclosed_until = n.disclosures.filter(ends_on__gte=timezone.localdate()).aggregate(
+            until=Max("ends_on")
+        )["until"]
+        if disclosed_until is not None:
+            raise ValidationError(
+                _(
+                    "The nominee is publicly disclosed until %(date)s: the nomination can go "
+                    "to the council once the disclosure period is over."
+                )
+                % {"date": disclosed_until.strftime("%d/%m/%Y")},
+                code="disclosure_open",
             )
         if n.eligible is False and n.kind == AwardKind.CONG_TRANG and not n.override_reason:
             raise ValidationError(_("The verdict is negative and was not overridden."))

@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from awards.models import Nomination, NominationState
+from awards.models import Disclosure, Nomination, NominationState
 from awards.nominations import services
 from emulation_portal.audit import verify_chain
 from emulation_portal.models import AuditEvent, Role
@@ -71,6 +71,15 @@ def test_draft_return_resubmit_disclosure_objection_accepted(
     assert Nomination.objects.get(pk=n.pk).state == S.UNDER_REVIEW
 
     services.answer_objection(office, objection, answer="Đã xác minh, thành tích đúng.")
+    with pytest.raises(ValidationError) as refused:
+        services.transition(office, n, "accept")
+    assert refused.value.code == "disclosure_open"
+    assert Nomination.objects.get(pk=n.pk).state == S.UNDER_REVIEW
+
+    # The disclosure period ends (yesterday's last day): now the list may go to the council.
+    Disclosure.objects.filter(pk=disclosure.pk).update(
+        starts_on=today - dt.timedelta(days=6), ends_on=today - dt.timedelta(days=1)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         n = services.transition(office, n, "accept")
     assert n.state == S.ACCEPTED and n.accepted_at
@@ -318,3 +327,31 @@ def test_no_nomination_for_an_award_already_received(world):
     )
     assert list(result.batch.nominations.values_list("person", flat=True)) == [world.person.pk]
     assert result.skipped == 1
+
+
+@pytest.mark.parametrize(
+    ("starts", "ends", "held_back"),
+    [(-3, 0, True), (1, 8, True), (-8, -1, False)],
+    ids=["ends-today", "not-started-yet", "ended-yesterday"],
+)
+def test_accept_waits_for_every_disclosure_of_the_nominee_to_end(
+    world, complete_bk, starts, ends, held_back
+):
+    n = services.transition(world.officer, complete_bk, "submit")
+    n = services.transition(world.office, n, "start_review")
+    today = timezone.localdate()
+    disclosure = services.publish_disclosure(
+        world.office, title="Công khai", year=2025, starts_on=today, ends_on=today, nominations=[n]
+    )
+    Disclosure.objects.filter(pk=disclosure.pk).update(
+        starts_on=today + dt.timedelta(days=starts), ends_on=today + dt.timedelta(days=ends)
+    )
+    if not held_back:
+        assert services.transition(world.office, n, "accept").state == S.ACCEPTED
+        return
+    with translation.override("vi"), pytest.raises(ValidationError) as refused:
+        services.transition(world.office, n, "accept")
+    assert refused.value.code == "disclosure_open"
+    until = (today + dt.timedelta(days=ends)).strftime("%d/%m/%Y")
+    assert f"đang được công khai đến ngày {until}" in refused.value.messages[0]
+    assert Nomination.objects.get(pk=n.pk).state == S.UNDER_REVIEW
