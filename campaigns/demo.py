@@ -383,7 +383,8 @@ def seed_bloc_history(ctx, clerks, bloc) -> None:
                 attendees=[m.unit for m in members],
                 minutes="Đánh giá kết quả 6 tháng, thống nhất nhiệm vụ 6 tháng cuối năm.",
             )
-        _scores(ctx, clerks, pledge, members, lead)
+        with services.as_of(dt.date(year, 12, 10)):  # scored at that year's end
+            _scores(ctx, clerks, pledge, members, lead)
         ranking = services.compute_ranking(_fresh(lead), bloc, year)
         held_on, _place = KNOWN_MEETINGS.get(
             (bloc.code, year, MeetingKind.YEAR_END), (dt.date(year + 1, 1, 8 + year % 10), "")

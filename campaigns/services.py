@@ -7,6 +7,8 @@ state that does not allow the step) or ``PermissionDenied`` (not the actor's bus
 messages for the user. Permission checks live here too, so pages, API and admin agree.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -26,6 +28,7 @@ from campaigns.models import (
     AwardCode,
     BlocMeeting,
     Campaign,
+    CampaignKind,
     CampaignState,
     Criterion,
     CriterionKind,
@@ -72,8 +75,23 @@ MAX_PHOTO_BYTES = 10 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 
 
+# The business date. Only the demo seeder moves it (to write past years' history through
+# the same services); nothing a user sends can.
+_as_of: ContextVar[date | None] = ContextVar("campaigns_as_of", default=None)
+
+
 def _today() -> date:
-    return timezone.localdate()
+    return _as_of.get() or timezone.localdate()
+
+
+@contextmanager
+def as_of(day: date):
+    """Run the services as on ``day`` (deadlines are checked against it)."""
+    token = _as_of.set(day)
+    try:
+        yield
+    finally:
+        _as_of.reset(token)
 
 
 def _require(user, perm: str, obj=None):
@@ -619,12 +637,25 @@ def revise_pledge(actor, pledge: Pledge, *, change_note: str) -> Pledge:
 # --- scoring -----------------------------------------------------------------------------
 
 
-def _check_scoring_open(pledge: Pledge):
+def _check_scoring_open(pledge: Pledge, unit: Unit | None = None):
     if pledge.state != PledgeState.LOCKED:
         raise ValidationError(_("Scores can only be entered on a signed, locked pledge."))
     ranking = Ranking.objects.filter(bloc_id=pledge.bloc_id, year=pledge.year).first()
     if ranking and ranking.is_published:
         raise ValidationError(_("The ranking is published; scores can no longer change."))
+    if unit is None:
+        return
+    phase = Phase.objects.filter(
+        campaign__year=pledge.year, campaign__kind=CampaignKind.ANNUAL, kind=PhaseKind.SCORING
+    ).first()
+    if phase is not None:
+        deadline = selectors.phase_deadline(phase, unit)
+        if _today() > deadline:
+            raise ValidationError(
+                _("The year-end scoring deadline (%(date)s) has passed.")
+                % {"date": deadline.strftime("%d/%m/%Y")},
+                code="scoring_closed",
+            )
 
 
 def _conflict():
@@ -657,7 +688,7 @@ def save_self_score(
         raise PermissionDenied(_("You can only score your own unit."))
     if unit.pk not in {m.unit_id for m in _members(pledge.bloc_id, pledge.year)}:
         raise ValidationError(_("%(unit)s is not a member of this bloc.") % {"unit": unit})
-    _check_scoring_open(pledge)
+    _check_scoring_open(pledge, unit)
     points = _points(points, "points")
     if points < 0 or points > criterion.max_points:
         raise ValidationError(
@@ -925,6 +956,14 @@ def update_meeting(
     """Record the minutes and the attending units."""
     _require(actor, "campaigns.run_bloc", meeting)
     meeting = BlocMeeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.result_recorded_at:
+        raise ValidationError(
+            _(
+                "The meeting's result is recorded: its minutes and attendees are part of the "
+                "record and can no longer change."
+            ),
+            code="meeting_closed",
+        )
     before = {
         "minutes": meeting.minutes,
         "attendees": sorted(meeting.attendees.values_list("code", flat=True)),

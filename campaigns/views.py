@@ -670,7 +670,7 @@ def meeting_detail(request, by, meeting_id):
             ctx["vote_form"] = forms.VoteForm(
                 voters=Unit.objects.filter(pk__in=[u.pk for u in mine]), candidates=units
             )
-    if ctx["is_leader"]:
+    if ctx["is_leader"] and not meeting.result_recorded_at:
         ctx["minutes_form"] = forms.MinutesForm(
             units=units, initial={"minutes": meeting.minutes, "attendees": list(ctx["attendees"])}
         )
@@ -689,13 +689,17 @@ def meeting_minutes(request, by, meeting_id):
     meeting = _meeting_of(by, meeting_id)
     form = forms.MinutesForm(request.POST, units=_member_units(by))
     if form.is_valid():
-        services.update_meeting(
-            request.user,
-            meeting,
-            minutes=form.cleaned_data["minutes"],
-            attendees=list(form.cleaned_data["attendees"]),
-        )
-        messages.success(request, _("Minutes saved."))
+        try:
+            services.update_meeting(
+                request.user,
+                meeting,
+                minutes=form.cleaned_data["minutes"],
+                attendees=list(form.cleaned_data["attendees"]),
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Minutes saved."))
     return _to_meeting(by, meeting)
 
 

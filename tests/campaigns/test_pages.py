@@ -363,6 +363,36 @@ def test_meeting_minutes_and_photos_only_for_the_leader(client, bloc_setup):
     assert meeting.attendees.count() == 2
     page = client.get(url("meeting", s, meeting.pk)).content.decode()
     assert 'class="meeting-photo"' in page and "Biển" in page
+    assert url("meeting-minutes", s, meeting.pk) in page
+
+    # Once the result is recorded the minutes are part of the record: no form, and a
+    # crafted POST is refused with the reason in Vietnamese, nothing changed.
+    meeting = services.create_meeting(
+        s.leader,
+        s.bloc,
+        s.year,
+        kind="year_end",
+        held_on=dt.date(2026, 1, 8),
+        place="Hà Nội",
+        host=s.units[0],
+    )
+    client.post(
+        url("meeting-minutes", s, meeting.pk),
+        {"minutes": "Biên bản", "attendees": [s.units[0].pk, s.units[1].pk]},
+    )
+    services.record_meeting_result(s.leader, meeting)
+    page = client.get(url("meeting", s, meeting.pk)).content.decode()
+    assert url("meeting-minutes", s, meeting.pk) not in page
+    r = client.post(
+        url("meeting-minutes", s, meeting.pk),
+        {"minutes": "Sửa sau", "attendees": [s.units[0].pk]},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="vi",
+    )
+    assert r.status_code == 200
+    assert "Kết quả hội nghị đã được ghi nhận" in r.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.minutes == "Biên bản" and meeting.attendees.count() == 2
 
 
 def test_unit_panel_shows_the_published_rank(rf, bloc_setup, locked_pledge):

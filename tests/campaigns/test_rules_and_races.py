@@ -261,6 +261,45 @@ def test_no_vote_after_the_result_and_no_second_result(bloc_setup, year_end):
     with pytest.raises(ValidationError, match="already recorded"):
         services.record_meeting_result(s.leader, year_end)
 
+    with pytest.raises(ValidationError, match="can no longer change"):
+        services.update_meeting(s.leader, year_end, minutes="Sửa biên bản sau khi đã chốt.")
+    year_end.refresh_from_db()
+    assert "Sửa biên bản" not in year_end.minutes
+
+
+def test_self_scoring_closes_at_the_scoring_deadline_unless_extended(
+    locked_pledge, bloc_setup, office_user
+):
+    s = bloc_setup
+    crit = locked_pledge.criteria.get(order=1)
+    c = CampaignFactory(year=s.year, state="launched", launched_at=dt.datetime.now(dt.UTC))
+    phase = services.set_phase(
+        office_user,
+        c,
+        kind="scoring",
+        opens_on=dt.date(s.year, 11, 15),
+        closes_on=dt.date(s.year + 1, 1, 15),
+    )
+    with services.as_of(dt.date(s.year + 1, 1, 15)):  # the last day still counts
+        score = services.save_self_score(s.officers[1], crit, s.units[1], points=30)
+    with services.as_of(dt.date(s.year + 1, 1, 16)):
+        with pytest.raises(ValidationError, match="scoring deadline .15/01/2026. has passed"):
+            services.save_self_score(s.officers[1], crit, s.units[1], points=40, version=1)
+        with pytest.raises(ValidationError, match="has passed"):
+            services.save_self_score(s.officers[2], crit, s.units[2], points=40)
+        assert Score.objects.get(pk=score.pk).self_points == Decimal("30.00")
+        # The leader still reviews after the units' deadline.
+        services.adjust_score(s.leader, score, points=25, reason="Thiếu minh chứng", version=1)
+        services.extend_phase(
+            office_user,
+            phase,
+            unit=s.units[2],
+            closes_on=dt.date(s.year + 1, 1, 31),
+            reason="Đơn vị bị ảnh hưởng bởi bão",
+        )
+        services.save_self_score(s.officers[2], crit, s.units[2], points=40)
+    assert Score.objects.filter(unit=s.units[2]).get().self_points == Decimal("40.00")
+
 
 def test_photos_are_checked_by_content(bloc_setup, year_end):
     import io
