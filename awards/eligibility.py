@@ -30,7 +30,7 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Case, Max, Min, Q, Value, When
+from django.db.models import Case, F, Max, Min, Q, Value, When
 from django.utils.translation import gettext, gettext_noop
 
 from awards import conditions
@@ -890,13 +890,38 @@ def _year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
 
-def _id_chunks(ids: list[int] | None, queryset, chunk: int):
-    """Ranges of ids (lo, hi inclusive, explicit ids or None) covering the population."""
+def _id_chunks(ids: list[int] | None, queryset, chunk: int, *, subset: bool = False):
+    """Ranges of ids (lo, hi inclusive, explicit ids or None) covering the population.
+
+    ``subset`` (the queryset is filtered, e.g. some units' people): ranges that hold
+    ``chunk`` of its members each, from its own ids read as a stream (one query). MIN/MAX
+    of a filtered set can walk the whole primary key of a large table, and fixed-width
+    ranges over a sparse subset would cost five queries for a handful of people."""
     if ids is not None:
         ids = sorted(set(ids))
         for i in range(0, len(ids), chunk):
             part = ids[i : i + chunk]
             yield part[0], part[-1], part
+        return
+    if subset:
+        first = last = None
+        n = 0
+        # "id + 0": ordered by an expression, the query cannot walk the primary key in
+        # order, which a server-side cursor's planner would otherwise choose (fast first
+        # rows) and which reads the whole table for a subset.
+        stream = (
+            queryset.order_by(F("id") + 0).values_list("id", flat=True).iterator(chunk_size=20000)
+        )
+        for pid in stream:
+            if first is None:
+                first = pid
+            last = pid
+            n += 1
+            if n == chunk:
+                yield first, last, None
+                first, n = None, 0
+        if first is not None:
+            yield first, last, None
         return
     bounds = queryset.aggregate(lo=Min("id"), hi=Max("id"))
     if bounds["lo"] is None:
@@ -974,7 +999,7 @@ def iter_people_facts(
         pivot_years=pivot_years,
         codes=codes,
     )
-    spans = _id_chunks(person_ids, base, chunk)
+    spans = _id_chunks(person_ids, base, chunk, subset=unit_ids is not None)
     if prefetch is None:
         prefetch = _can_prefetch()
     for people in (_pipelined if prefetch else map)(load, spans):
@@ -984,6 +1009,11 @@ def iter_people_facts(
 def _load_people_chunk(span, base, award_q, first_year, year, pivot, pivot_years, codes):
     """Facts of one chunk of people ``span`` = (lo, hi, explicit ids or None): 5 queries."""
     lo, hi, explicit = span
+    wanted = None
+    if explicit is not None and hi - lo + 1 <= 2 * len(explicit):
+        # Dense enough: read the id range (index range scans) and keep the wanted ids here,
+        # rather than send thousands of ids in every query.
+        wanted, explicit = set(explicit), None
     years = list(range(first_year, year + 1))
     year_start, year_end = _year_bounds(year)
     rng = (
@@ -1000,7 +1030,8 @@ def _load_people_chunk(span, base, award_q, first_year, year, pivot, pivot_years
     for pid, code, name, unit_id in people_q.order_by("id").values_list(
         "id", "code", "full_name", "unit_id"
     ):
-        people[pid] = Facts("person", pid, code, name, unit_id)
+        if wanted is None or pid in wanted:
+            people[pid] = Facts("person", pid, code, name, unit_id)
     if not people:
         return people
     # One row per person (the years pivoted into columns): a fifth of the rows to
@@ -1099,17 +1130,17 @@ def iter_unit_facts(
 
 
 def _members_of(unit_ids: list[int], year: int) -> list[int]:
-    """People who belong to the units in ``year`` (their year row names it, or none and
-    their current unit is it)."""
+    """People who may belong to the units in ``year``: those whose year row names one of
+    them, and those whose current unit is one of them. The second set may hold people whose
+    row for ``year`` names another unit; the caller keeps only people whose unit that year
+    is wanted (excluding them here would cost an anti-join over the whole year's rows)."""
     named = set(
-        PersonYear.objects.filter(year=year, unit_id__in=unit_ids).values_list(
-            "person_id", flat=True
-        )
+        PersonYear.objects.filter(year=year, unit_id__in=unit_ids)
+        .order_by()  # the model's ordering would join people for nothing
+        .values_list("person_id", flat=True)
     )
     current = set(
-        Person.objects.filter(unit_id__in=unit_ids)
-        .exclude(years__year=year)
-        .values_list("id", flat=True)
+        Person.objects.filter(unit_id__in=unit_ids).order_by().values_list("id", flat=True)
     )
     return sorted(named | current)
 

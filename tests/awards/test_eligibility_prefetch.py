@@ -88,3 +88,26 @@ def test_no_read_ahead_inside_a_transaction():
     with transaction.atomic():
         assert not eligibility._can_prefetch()
     assert eligibility._can_prefetch() is (connection.vendor == "postgresql")
+
+
+@pytest.mark.django_db
+def test_a_units_people_are_read_in_chunks_of_members_not_of_id_width(django_assert_num_queries):
+    """People of one unit interleaved with another's: each chunk holds ``chunk`` of the
+    unit's members, so a sparse subset of a large table costs queries by its own size."""
+    a = UnitFactory(code="A", name="Đơn vị A")
+    b = UnitFactory(code="B", name="Đơn vị B")
+    people = [PersonFactory(code=f"P{i:02}", unit=a if i % 2 == 0 else b) for i in range(10)]
+    for p in people:
+        rate(p, {2025: "HTTNV"})
+    base = eligibility.Person.objects.filter(unit_id__in=[a.pk])
+    spans = list(eligibility._id_chunks(None, base, 2, subset=True))
+    members = [p.pk for p in people if p.unit_id == a.pk]
+    assert spans == [
+        (members[0], members[1], None),
+        (members[2], members[3], None),
+        (members[4], members[4], None),
+    ]
+    # 1 query for the ids, then 5 per chunk of members.
+    with django_assert_num_queries(1 + 3 * 5):
+        facts = list(eligibility.iter_people_facts(2025, 1, unit_ids=[a.pk], chunk=2, codes={}))
+    assert [f.id for f in facts] == members
