@@ -1,7 +1,10 @@
-"""The engine's read-ahead: the next chunk of people is loaded in a worker thread (its own
-database connection) while the current one is judged. It must change no verdict, never run
-inside a transaction (the worker could not see uncommitted rows), and leave no thread or
-connection behind, also when the caller stops early."""
+"""How the engine reads people.
+
+The read-ahead: the next chunk of people is loaded in a worker thread (its own database
+connection) while the current one is judged. It must change no verdict, never run inside a
+transaction (the worker could not see uncommitted rows), and leave no thread or connection
+behind, also when the caller stops early. Chunks: a unit subset is chunked by its own
+members; explicit people are exactly those asked for, dense or sparse."""
 
 import datetime
 import threading
@@ -111,3 +114,13 @@ def test_a_units_people_are_read_in_chunks_of_members_not_of_id_width(django_ass
     with django_assert_num_queries(1 + 3 * 5):
         facts = list(eligibility.iter_people_facts(2025, 1, unit_ids=[a.pk], chunk=2, codes={}))
     assert [f.id for f in facts] == members
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("pick", [(0, 2, 3), (0, 9), (3,)], ids=["dense", "sparse", "one"])
+def test_explicit_people_are_exactly_those_asked_for(pick):
+    unit = UnitFactory(code="A", name="Đơn vị A")
+    people = [PersonFactory(code=f"P{i:02}", unit=unit) for i in range(10)]
+    wanted = [people[i].pk for i in pick]
+    facts = eligibility.iter_people_facts(2025, 1, person_ids=wanted, codes={}, prefetch=False)
+    assert [f.id for f in facts] == wanted
