@@ -42,6 +42,8 @@ from units.models import (
 
 PATH_WIDTH = 8
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$")
+# Codes appear in page addresses (/units/<code>/, /people/<code>/) beside these words.
+RESERVED_CODES = frozenset({"new"})
 UNIT_FIELDS = [
     "code",
     "name",
@@ -86,6 +88,13 @@ def check_code(code: str, field: str = "code") -> str:
                     "'.', starting with a letter or digit."
                 )
                 % {"code": code or "∅"}
+            }
+        )
+    if code in RESERVED_CODES:
+        raise ValidationError(
+            {
+                field: _("The code %(code)s is reserved by the portal's addresses; choose another.")
+                % {"code": code}
             }
         )
     return code

@@ -178,6 +178,7 @@ BAD_ROWS = [
     ("units", 4, "code", "VP", "Same as row 4"),
     ("units", 1, "kind", "BOGUS", "not one of"),
     ("units", 4, "code", "bad code!", "not valid"),
+    ("people", 3, "code", "new", "reserved"),
     ("ratings", 2, "year", "2999", "out of range"),
     ("ratings", 2, "year", "20x4", "must be a number"),
     ("ratings", 3, "rating", "TOT", "not one of"),

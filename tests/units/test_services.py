@@ -51,6 +51,8 @@ def test_duplicate_code_and_bad_dates_refused(tree):
         make_unit("X1", active_from=dt.date(2020, 1, 2), active_to=dt.date(2020, 1, 1))
     with pytest.raises(ValidationError):
         make_person(tree["vp"], birth_date=dt.date(2090, 1, 1))
+    with pytest.raises(ValidationError, match="reserved"):  # /units/new/ is the create page
+        make_unit("new")
     assert Unit.objects.count() == 4
 
 
