@@ -319,9 +319,24 @@ class RatingViewSet(PersonRecordViewSet):
     def get_queryset(self):
         return super().get_queryset().select_related("unit")
 
+    def _check_year_units(self, person, year, unit):
+        """A unit officer writes a person's year only where both the unit the row names now
+        and the unit it will name are in their scope: moving a year into, or rewriting a
+        year of, a unit outside it is another unit's history."""
+        existing = (
+            PersonYear.objects.filter(person=person, year=year).select_related("unit").first()
+        )
+        units = [unit or (existing.unit if existing else person.unit)]
+        if existing is not None:
+            units.append(existing.unit)
+        user = self.request.user
+        if not all(user.has_perm("units.rate_unit_year", u) for u in units):
+            raise PermissionDenied
+
     def perform_create(self, serializer):
         person = self._person(serializer)
         data = serializer.validated_data
+        self._check_year_units(person, data["year"], data.get("unit"))
         serializer.instance = services.set_person_year(
             self.request.user,
             person=person,
@@ -333,6 +348,7 @@ class RatingViewSet(PersonRecordViewSet):
     def perform_update(self, serializer):
         py = serializer.instance
         data = serializer.validated_data
+        self._check_year_units(py.person, py.year, data.get("unit"))
         serializer.instance = services.set_person_year(
             self.request.user,
             person=py.person,

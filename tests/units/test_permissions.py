@@ -223,3 +223,35 @@ def test_api_bad_input_is_400_with_message(client, office_user, tree):
     )
     assert response.status_code == 400
     assert BlocMembership.objects.count() == 1
+
+
+def test_api_officer_cannot_move_or_rewrite_another_units_year(client, officer, tree):
+    """NV1 works in Văn phòng Bộ (the officer's scope) but spent 2022 in Vụ TCCB."""
+    nv1 = tree["people"]["vp"]
+    services.set_person_year(None, person=nv1, year=2022, rating="HTTNV", unit=tree["tccb"])
+    before = state()
+    client.force_login(officer)
+    into_other = client.post(
+        "/api/v1/ratings/",
+        {"person": "NV1", "year": 2024, "rating": "HTXSNV", "unit": "TCCB"},
+        content_type="application/json",
+    )
+    rewrite = client.post(
+        "/api/v1/ratings/",
+        {"person": "NV1", "year": 2022, "rating": "HTXSNV"},
+        content_type="application/json",
+    )
+    row = PersonYear.objects.get(person=nv1, year=2022)
+    pull_in = client.patch(
+        f"/api/v1/ratings/{row.pk}/", {"unit": "VP"}, content_type="application/json"
+    )
+    assert [into_other.status_code, rewrite.status_code, pull_in.status_code] == [403] * 3
+    assert state() == before
+    row.refresh_from_db()
+    assert (row.unit_id, row.rating) == (tree["tccb"].pk, "HTTNV")
+    own = client.post(
+        "/api/v1/ratings/",
+        {"person": "NV1", "year": 2024, "rating": "HTXSNV"},
+        content_type="application/json",
+    )
+    assert own.status_code == 201, own.content
