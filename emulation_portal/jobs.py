@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from emulation_portal.models import Job
@@ -19,6 +20,23 @@ def enqueue(task, *args, **kwargs) -> None:
     Outside a transaction it is sent at once. Tasks take ids, never model instances.
     """
     transaction.on_commit(lambda: task.apply_async(args=args, kwargs=kwargs))
+
+
+# Jobs whose outcome is a page of its own (e.g. an import preview): kind -> (URL name taking
+# the job id, button label). Apps register at start-up; the job page links there on success.
+_RESULT_PAGES: dict[str, tuple[str, str]] = {}
+
+
+def register_result_page(kind: str, url_name: str, label) -> None:
+    _RESULT_PAGES[kind] = (url_name, label)
+
+
+def result_page(job: Job) -> tuple[str, str] | None:
+    """(URL, label) of the page that shows ``job``'s outcome, once it has succeeded."""
+    entry = _RESULT_PAGES.get(job.kind)
+    if entry is None or job.state != Job.State.SUCCESS:
+        return None
+    return reverse(entry[0], args=[job.pk]), entry[1]
 
 
 def start_job(owner, kind: str, task, params: dict | None = None) -> Job:

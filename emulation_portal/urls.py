@@ -12,7 +12,7 @@ from emulation_portal import views
 from emulation_portal.api import JobViewSet
 
 router = DefaultRouter()
-router.register("jobs", JobViewSet, basename="job")
+router.register("jobs", JobViewSet, basename="api-job")
 DOMAIN_MODULES = ("units", "campaigns", "awards", "awards.nominations")
 
 

@@ -16,7 +16,7 @@ from rules.contrib.views import permission_required
 
 from emulation_portal import services, tasks
 from emulation_portal.forms import AuditExportForm
-from emulation_portal.jobs import start_job
+from emulation_portal.jobs import result_page, start_job
 from emulation_portal.models import AuditEvent, Job
 
 
@@ -66,14 +66,16 @@ def _own_job(request, pk) -> Job:
 
 @login_required
 def job_detail(request, pk):
-    return render(request, "portal/job_detail.html", {"job": _own_job(request, pk)})
+    job = _own_job(request, pk)
+    return render(request, "portal/job_detail.html", {"job": job, "result_page": result_page(job)})
 
 
 @login_required
 @never_cache
 def job_status(request, pk):
     """The htmx fragment a job page polls until the job has finished."""
-    return render(request, "portal/_job_status.html", {"job": _own_job(request, pk)})
+    job = _own_job(request, pk)
+    return render(request, "portal/_job_status.html", {"job": job, "result_page": result_page(job)})
 
 
 @login_required

@@ -7,8 +7,12 @@ class UnitsConfig(AppConfig):
     verbose_name = _("Units and people")
 
     def ready(self):
-        from emulation_portal import nav
+        from emulation_portal import jobs, nav
         from units import importers, rules  # noqa: F401  (register sheets and perms)
+
+        jobs.register_result_page(
+            "units_import_preview", "units:import-preview", _("See the preview")
+        )
 
         nav.register(
             nav.NavItem(

@@ -573,6 +573,34 @@ def upload_source(folder: Path):
     return xlsx[0] if xlsx else folder
 
 
+def preview_job(job, reporter) -> tuple[str, bytes]:
+    """The preview's work: a dry run of the uploaded files (nothing written). Its result file
+    is the preview as JSON (counts per sheet, every error). With errors the upload is
+    deleted: there is nothing to confirm."""
+    import json
+    import shutil
+
+    folder = upload_folder(job.params["token"])
+    if not folder.is_dir():
+        raise ValueError(_("This upload has expired; upload the file again."))
+    result = import_data(job.owner, upload_source(folder), dry_run=True)
+    if result.errors:
+        shutil.rmtree(folder, ignore_errors=True)
+        reporter.progress(
+            0, 0, _("%(n)s error(s); nothing was written.") % {"n": len(result.errors)}
+        )
+    else:
+        reporter.progress(1, 1, _("No error found. Nothing has been written yet."))
+    preview = {
+        "counts": result.counts,
+        "errors": [
+            {"sheet": e.sheet, "row": e.row, "column": e.column, "message": str(e.message)}
+            for e in result.errors
+        ],
+    }
+    return "import-preview.json", json.dumps(preview, ensure_ascii=False).encode()
+
+
 def import_job(job, reporter) -> tuple[str, bytes] | None:
     """The confirmed import's work: import the upload for real, then delete it. With
     errors (the data changed since the preview), nothing is written and the job's result

@@ -20,6 +20,12 @@ def export_xlsx(job_id: int) -> str:
     return run_job(job_id, exchange.export_job)
 
 
+@shared_task(name="units.preview_upload", acks_late=True, **RETRYING)
+def preview_upload(job_id: int) -> str:
+    """Dry-run an uploaded import for its preview; writes nothing (run_job claims the job)."""
+    return run_job(job_id, exchange.preview_job)
+
+
 @shared_task(name="units.import_upload", acks_late=True, **RETRYING)
 def import_upload(job_id: int) -> str:
     """Import a previewed upload for real; all or nothing, once (run_job claims the job)."""

@@ -36,5 +36,6 @@ urlpatterns = [
     path("blocs/<str:code>/carry-forward/", views.bloc_carry_forward, name="bloc-carry-forward"),
     path("exchange/import/", views.import_upload, name="import"),
     path("exchange/import/confirm/", views.import_confirm, name="import-confirm"),
+    path("exchange/import/preview/<int:job_id>/", views.import_preview, name="import-preview"),
     path("exchange/export/", views.export_download, name="export"),
 ]

@@ -2,7 +2,7 @@
 and the office's import (upload, preview, confirm) and export. Views check permissions and
 call services; they hold no business rule."""
 
-import shutil
+import json
 import uuid
 from pathlib import Path
 
@@ -20,8 +20,9 @@ from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
 from emulation_portal.jobs import start_job
+from emulation_portal.models import Job
 from units import panels, selectors, services, tasks
-from units.exchange import import_data, upload_folder, upload_source
+from units.exchange import upload_folder
 from units.forms import (
     BlocMemberForm,
     DisciplineForm,
@@ -546,13 +547,15 @@ def bloc_carry_forward(request, code):
 
 # -- exchange ------------------------------------------------------------------------------
 SESSION_KEY = "units_import_uploads"
+PREVIEW_KIND = "units_import_preview"
 
 
 @login_required
 @permission_required("units.import_data", raise_exception=True)
 def import_upload(request):
-    """Upload, then a preview (a dry run) of what would be created or changed and every
-    error; the office confirms to import for real."""
+    """Upload; the preview (a dry run of what would be created or changed, and every error)
+    runs as a background job, since a ministry's history takes minutes to check. Its page
+    links to the preview, where the office confirms."""
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         token = uuid.uuid4().hex
@@ -563,14 +566,30 @@ def import_upload(request):
             with (folder / name).open("wb") as fh:
                 for chunk in upload.chunks():
                     fh.write(chunk)
-        result = import_data(request.user, upload_source(folder), dry_run=True)
-        if result.errors:
-            shutil.rmtree(folder, ignore_errors=True)
-            token = None
-        else:
-            request.session[SESSION_KEY] = [*request.session.get(SESSION_KEY, [])[-4:], token]
-        return render(request, "units/import_preview.html", {"result": result, "token": token})
+        request.session[SESSION_KEY] = [*request.session.get(SESSION_KEY, [])[-4:], token]
+        job = start_job(request.user, PREVIEW_KIND, tasks.preview_upload, {"token": token})
+        messages.info(request, _("The file is being checked; the preview follows."))
+        return redirect("job-detail", pk=job.pk)
     return render(request, "units/import.html", {"form": form})
+
+
+@login_required
+@permission_required("units.import_data", raise_exception=True)
+def import_preview(request, job_id):
+    """The preview job's outcome: counts per sheet and every error; with no error, and the
+    upload still the user's own, the button that confirms the import."""
+    job = get_object_or_404(
+        Job, pk=job_id, owner=request.user, kind=PREVIEW_KIND, state=Job.State.SUCCESS
+    )
+    with job.result_file.open("rb") as fh:
+        result = json.loads(fh.read().decode())
+    token = job.params.get("token", "")
+    owned = token in request.session.get(SESSION_KEY, []) and upload_folder(token).is_dir()
+    return render(
+        request,
+        "units/import_preview.html",
+        {"result": result, "token": token if owned and not result["errors"] else None},
+    )
 
 
 @login_required

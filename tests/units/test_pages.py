@@ -159,13 +159,30 @@ def _csv_upload(name, rows):
     return upload
 
 
+def _preview(client, rows, capture):
+    """Upload one people sheet; the preview job runs (eagerly) after commit."""
+    from emulation_portal.models import Job
+
+    with capture(execute=True):
+        response = client.post(
+            reverse("units:import"), {"files": [_csv_upload("people.csv", rows)]}
+        )
+    job = Job.objects.filter(kind="units_import_preview").latest("pk")
+    assert response.status_code == 302 and response.url == reverse("job-detail", args=[job.pk])
+    assert job.state == Job.State.SUCCESS
+    page = client.get(reverse("job-detail", args=[job.pk])).content.decode()
+    assert reverse("units:import-preview", args=[job.pk]) in page  # the job page links on
+    return client.get(reverse("units:import-preview", args=[job.pk]))
+
+
 def test_import_preview_then_confirm(client, office_user, tree, django_capture_on_commit_callbacks):
     from emulation_portal.models import Job
 
     client.force_login(office_user)
     rows = [["code", "full_name", "gender", "unit_code"], ["NV8", "Phạm Thu Trang", "F", "P1"]]
-    response = client.post(reverse("units:import"), {"files": [_csv_upload("people.csv", rows)]})
+    response = _preview(client, rows, django_capture_on_commit_callbacks)
     assert response.status_code == 200
+    assert response.context["result"]["counts"]["people"]["created"] == 1
     token = response.context["token"]
     assert token and not Person.objects.filter(code="NV8").exists()  # preview writes nothing
     with django_capture_on_commit_callbacks(execute=True):
@@ -180,6 +197,22 @@ def test_import_preview_then_confirm(client, office_user, tree, django_capture_o
     assert Job.objects.filter(kind="units_import").count() == 1
 
 
+def test_import_preview_is_only_its_owners(
+    client, office_user, make_user, tree, django_capture_on_commit_callbacks
+):
+    from emulation_portal.models import Job, Role
+
+    client.force_login(office_user)
+    rows = [["code", "full_name", "gender", "unit_code"], ["NV8", "Phạm Thu Trang", "F", "P1"]]
+    _preview(client, rows, django_capture_on_commit_callbacks)
+    job = Job.objects.get(kind="units_import_preview")
+    client.force_login(make_user(Role.OFFICE, username="thidua2"))
+    assert client.get(reverse("units:import-preview", args=[job.pk])).status_code == 404
+    response = client.post(reverse("units:import-confirm"), {"token": job.params["token"]})
+    assert response.url == reverse("units:import")
+    assert not Job.objects.filter(kind="units_import").exists()
+
+
 def test_confirmed_import_that_became_wrong_writes_nothing(
     client, office_user, tree, django_capture_on_commit_callbacks
 ):
@@ -187,8 +220,7 @@ def test_confirmed_import_that_became_wrong_writes_nothing(
 
     client.force_login(office_user)
     rows = [["code", "full_name", "gender", "unit_code"], ["NV8", "Phạm Thu Trang", "F", "P1"]]
-    response = client.post(reverse("units:import"), {"files": [_csv_upload("people.csv", rows)]})
-    token = response.context["token"]
+    token = _preview(client, rows, django_capture_on_commit_callbacks).context["token"]
     services.update_unit(None, tree["p1"], code="P1X")  # the data changed after the preview
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("units:import-confirm"), {"token": token})
@@ -198,13 +230,16 @@ def test_confirmed_import_that_became_wrong_writes_nothing(
         assert "unit_code" in fh.read().decode("utf-8-sig")
 
 
-def test_import_preview_lists_errors_and_offers_no_confirm(client, office_user, tree):
+def test_import_preview_lists_errors_and_offers_no_confirm(
+    client, office_user, tree, django_capture_on_commit_callbacks
+):
     client.force_login(office_user)
     rows = [["code", "full_name", "gender", "unit_code"], ["NV8", "Phạm Thu Trang", "F", "XX"]]
-    response = client.post(reverse("units:import"), {"files": [_csv_upload("people.csv", rows)]})
+    response = _preview(client, rows, django_capture_on_commit_callbacks)
     assert response.context["token"] is None
     text = response.content.decode()
     assert "people" in text and "unit_code" in text and "XX" in text
+    assert "import-confirm" not in text and reverse("units:import-confirm") not in text
     assert not Person.objects.filter(code="NV8").exists()
 
 
