@@ -240,8 +240,8 @@ class PersonViewSet(
             qs = qs.prefetch_related(
                 Prefetch("years", PersonYear.objects.select_related("unit").order_by("year"))
             )
-        qs = selectors.search(qs, params.get("search", ""))
-        return qs.order_by("full_name", "code")
+        search = params.get("search", "")
+        return selectors.by_name(selectors.search(qs, search), searching=bool(search.strip()))
 
 
 # -- a person's records ---------------------------------------------------------------------

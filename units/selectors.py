@@ -1,6 +1,7 @@
 """Reads of the registry, scoped to the user asking."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Concat
 
 from emulation_portal.text import fold
 from units.models import Bloc, BlocMembership, Person, PersonYear, Unit
@@ -42,6 +43,16 @@ def search(qs: QuerySet, text: str) -> QuerySet:
     for word in folded.split()[:8]:
         q &= Q(search_text__contains=word)
     return qs.filter(q)
+
+
+def by_name(qs: QuerySet[Person], searching: bool) -> QuerySet[Person]:
+    """People in name order (then code). With a search, the sort key is an expression:
+    ordered by the bare column, the planner walks the name index and tests every person
+    against the words (common ones like "thi" fool its estimate), about a second at a
+    million people; sorting the matches the trigram index finds is a tenth of that."""
+    if searching:
+        return qs.order_by(Concat("full_name", Value("")), "code")
+    return qs.order_by("full_name", "code")
 
 
 def people_in_subtree(unit: Unit) -> QuerySet[Person]:

@@ -255,8 +255,8 @@ def person_list(request):
             last_year=Subquery(last.values("year")[:1]),
             last_rating=Subquery(last.values("rating")[:1]),
         )
-        .order_by("full_name", "code")
     )
+    people = selectors.by_name(people, searching=bool(q))
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -118,3 +118,15 @@ def test_fixed_number_of_queries_at_1_and_50_rows(
     assert client.get("/api/v1/people/").json()["count"] == 50
     # lists stay small; the unit page also runs the panels other apps register
     assert max(v for url, v in at_one.items() if url != "/units/VP/") <= 12, at_one
+
+
+@pytest.mark.django_db
+def test_search_has_trigram_indexes_on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("trigram indexes exist on PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE indexname LIKE %s", ["units_%_search_trgm"]
+        )
+        names = {row[0] for row in cursor.fetchall()}
+    assert names == {"units_person_search_trgm", "units_unit_search_trgm"}
