@@ -170,9 +170,11 @@ def run(ctx: BenchContext) -> list[Row]:
         ("people list page, first page", "/people/"),
         ("people list page, page 100", "/people/?page=100"),
         ("people list page, search 'nguyen thi'", "/people/?q=nguyen+thi"),
+        ("people list page, search 'nguyen thi anh'", "/people/?q=nguyen+thi+anh"),
         (f"people list page, unit subtree {dept}", f"/people/?unit={dept}"),
         ("people API, first page", "/api/v1/people/"),
         ("people API, search 'tran van'", "/api/v1/people/?search=tran+van"),
+        ("people API, search 'nguyen thi anh'", "/api/v1/people/?search=nguyen+thi+anh"),
         ("people API, year 2025 rated HTXSNV", "/api/v1/people/?year=2025&rating=HTXSNV"),
         ("ratings API, year 2025", "/api/v1/ratings/?year=2025"),
     ]
