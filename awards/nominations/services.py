@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from awards import eligibility
+from awards import services as award_services
 from awards.models import (
     Attachment,
     AttachmentKind,
@@ -504,6 +505,27 @@ def _check_submission(actor, n: Nomination) -> None:
             + failed,
             code="ineligible",
         )
+    _check_quota(n)
+
+
+def _check_quota(n: Nomination) -> None:
+    """With a quota on for the award in the rule set in force (e.g. CSTD_CS at most a share
+    of a unit's LDTT), the proposing unit's nominations for it that year, this one
+    included, must fit. Places are taken from the first submission until a nomination is
+    withdrawn or rejected. The unit's row is locked so that two submissions at once cannot
+    both take the last place."""
+    Unit.objects.select_for_update().filter(pk=n.proposing_unit_id).first()
+    taken = (
+        Nomination.objects.filter(
+            award_type_id=n.award_type_id, year=n.year, proposing_unit_id=n.proposing_unit_id
+        )
+        .exclude(state__in=(*DEAD_STATES, NominationState.DRAFT))
+        .exclude(pk=n.pk)
+        .count()
+    )
+    award_services.check_quota(
+        year=n.year, award_code=n.award_type.code, unit=n.proposing_unit, proposed=taken + 1
+    )
 
 
 # --------------------------------------------------------------------------- the transition

@@ -355,3 +355,44 @@ def test_accept_waits_for_every_disclosure_of_the_nominee_to_end(
     until = (today + dt.timedelta(days=ends)).strftime("%d/%m/%Y")
     assert f"đang được công khai đến ngày {until}" in refused.value.messages[0]
     assert Nomination.objects.get(pk=n.pk).state == S.UNDER_REVIEW
+
+
+def test_a_quota_switched_on_caps_the_units_submissions(world, admin_account):
+    """CSTD_CS at most 15 % of the unit's LDTT: 7 people qualify for LDTT, so one place."""
+    from awards import services as award_services
+    from awards.models import Rule
+    from units.models import Initiative
+
+    rule = Rule.objects.get(rule_set__code="LTDKT-2022", award_type__code="CSTD_CS")
+    rule.quota_enabled = True
+    award_services.save_rule(admin_account, rule)
+
+    def complete_cstd(i):
+        p = f.person(world.vp, f"Q{i:02}", f"Người thứ {i}")
+        f.rate(p, {f.YEAR: "HTXSNV"})
+        mine = Initiative.objects.create(
+            person=p, year=f.YEAR, title=f"Sáng kiến {i}", scope="CO_SO"
+        )
+        n = services.create_nomination(
+            world.officer,
+            award_type=f.award_type("CSTD_CS"),
+            year=f.YEAR,
+            proposing_unit=world.vp,
+            person=p,
+            background="x",
+            achievements="y",
+            **f.deliberation(),
+        )
+        for kind in ("submission_letter", "minutes", "initiative_certificate"):
+            services.add_attachment(world.officer, n, upload(), kind=kind)
+        n.refresh_from_db()
+        return services.update_dossier(world.officer, n, version=n.version, initiative=mine)
+
+    nominations = [complete_cstd(i) for i in range(7)]
+    first = services.transition(world.officer, nominations[0], "submit")
+    with translation.override("vi"), pytest.raises(ValidationError) as refused:
+        services.transition(world.officer, nominations[1], "submit")
+    assert "chỉ tiêu" in " ".join(refused.value.messages).lower()
+    assert Nomination.objects.get(pk=nominations[1].pk).state == S.DRAFT
+    services.transition(world.officer, first, "withdraw", note="Nhường chỉ tiêu")
+    assert services.transition(world.officer, nominations[1], "submit").state == S.SUBMITTED
