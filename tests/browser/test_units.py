@@ -37,3 +37,25 @@ def test_officer_searches_and_rates_own_unit(page, login):
     page.get_by_text("Đã lưu 1 xếp loại").wait_for()
     assert PersonYear.objects.get(person=duc, year=2025).rating == "HTXSNV"
     assert page.get_by_label("Đặng Văn Đức").input_value() == "HTXSNV"
+
+
+def test_office_imports_a_file_through_the_preview_job(page, login, tmp_path):
+    """Upload, the job page (the HTML page, polled), its link to the preview, confirm, and
+    the import job's page: the path an office takes to bring past years in."""
+    from units.models import Person
+
+    make_unit("VP_B", "Văn phòng Bộ", UnitKind.VAN_PHONG)
+    office = UserFactory(role=Role.OFFICE, username="thidua_b")
+    people = tmp_path / "people.csv"
+    people.write_text("code,full_name,gender,unit_code\nB9,Lê Thị Hồng,F,VP_B\n", encoding="utf-8")
+
+    login(office)
+    page.goto("/exchange/import/")
+    page.set_input_files("input[type=file]", str(people))
+    page.get_by_role("button", name="Kiểm tra tệp").click()
+    page.get_by_role("link", name="Xem trước kết quả nhập").click()
+    assert "people" in page.locator("table").first.inner_text()
+    assert not Person.objects.filter(code="B9").exists()
+    page.get_by_role("button", name="Xác nhận nhập dữ liệu").click()
+    page.locator("[data-state=success]").wait_for()
+    assert Person.objects.get(code="B9").full_name == "Lê Thị Hồng"
