@@ -12,6 +12,9 @@ For 2025, the year just closed:
 - The bloc proposals of Khối II become nominations in one step; the office publishes them
   with the Bằng khen nominees for comment (open today, five more days), a staff member
   objects and the office answers; they go to the council once the disclosure is over.
+- Văn phòng Bộ's Giấy khen list (a title its head confers) runs inside the unit: built from
+  the eligible people in one step, submitted, reviewed by the unit's own officer (donvi),
+  half accepted for the unit's council.
 - The office reopens the 2025 nominations deadline for Văn phòng Bộ, with a reason.
 """
 
@@ -250,7 +253,46 @@ def seed(ctx) -> None:
             f"{len(result.done)} submitted, {len(reviewed.done)} under review"
         )
 
-    # 3. Khối II's proposals become nominations, then disclosure, objection, answer
+    # 3. A title the unit head confers runs inside the unit:
+    # Văn phòng Bộ's Giấy khen list, built from the eligible people, submitted, and
+    # reviewed by the unit's own officer, who accepts half of it for the unit's council
+    gk = AwardType.objects.filter(code="GK").first()
+    built = None
+    if gk is not None:
+        built = _try(
+            ctx,
+            "GK list",
+            services.build_batch,
+            donvi,
+            proposing_unit=vp,
+            award_type=gk,
+            year=YEAR,
+            campaign=campaign,
+            title=f"Tờ trình đề nghị tặng Giấy khen của Chánh Văn phòng Bộ năm {YEAR}",
+            number="08/TTr-VP",
+        )
+    if built is not None and built.created:
+        batch = built.batch
+        services.add_batch_attachment(
+            donvi, batch, _file("to-trinh-08-TTr-VP.pdf"), kind="submission_letter"
+        )
+        services.add_batch_attachment(donvi, batch, _file("bien-ban-vp.pdf"), kind="minutes")
+        for n in batch.nominations.order_by("id"):
+            services.update_dossier(donvi, n, version=n.version, **_deliberation(10))
+        result = services.submit_batch(_fresh(donvi), batch)
+        done = list(Nomination.objects.filter(pk__in=result.done).order_by("id"))
+        services.bulk_transition(_fresh(donvi), done, "start_review")
+        accepted = services.bulk_transition(
+            _fresh(donvi),
+            list(Nomination.objects.filter(pk__in=[n.pk for n in done[: len(done) // 2]])),
+            "accept",
+        )
+        ctx.log(
+            f"  nominations: GK list of Văn phòng Bộ, {len(done)} submitted, "
+            f"{len(accepted.done)} accepted inside the unit"
+        )
+
+    # 4. Khối II's proposals become nominations, then disclosure, objection, answer
     bloc = Bloc.objects.filter(code="KHOI_II").first()
     if bloc is not None:
         made = _try(
