@@ -105,6 +105,29 @@ def _list_unit(office, award_type):
     return unit, _fresh(officer.user) if officer else office
 
 
+def _built_list(ctx, clerk, unit, award_type, campaign, *, title, number, files):
+    """A submission letter filled in one step from the engine's eligible people, with the
+    letter and the minutes attached: (build result, batch), or (result, None) if empty."""
+    built = _try(
+        ctx,
+        f"{award_type.code} list",
+        services.build_batch,
+        clerk,
+        proposing_unit=unit,
+        award_type=award_type,
+        year=YEAR,
+        campaign=campaign,
+        title=title,
+        number=number,
+    )
+    if built is None or not built.created:
+        return built, None
+    letter, minutes = files
+    services.add_batch_attachment(clerk, built.batch, _file(letter), kind="submission_letter")
+    services.add_batch_attachment(clerk, built.batch, _file(minutes), kind="minutes")
+    return built, built.batch
+
+
 def seed(ctx) -> None:
     if Nomination.objects.exists():
         ctx.log("  nominations: already seeded")
@@ -208,26 +231,19 @@ def seed(ctx) -> None:
     # already received it for the year are left out), trimmed, submitted: the unit with
     # the most such people, by its own officer
     list_unit, clerk = _list_unit(office, bk)
-    built = None
+    built = batch = None
     if list_unit is not None:
-        built = _try(
+        built, batch = _built_list(
             ctx,
-            "BK_BO list",
-            services.build_batch,
             clerk,
-            proposing_unit=list_unit,
-            award_type=bk,
-            year=YEAR,
-            campaign=campaign,
+            list_unit,
+            bk,
+            campaign,
             title=f"Tờ trình đề nghị tặng Bằng khen của Bộ trưởng năm {YEAR}",
             number="15/TTr-TCCB",
+            files=("to-trinh-15-TTr.pdf", "bien-ban-binh-xet.pdf"),
         )
-    if built is not None and built.created:
-        batch = built.batch
-        services.add_batch_attachment(
-            clerk, batch, _file("to-trinh-15-TTr.pdf"), kind="submission_letter"
-        )
-        services.add_batch_attachment(clerk, batch, _file("bien-ban-binh-xet.pdf"), kind="minutes")
+    if batch is not None:
         rows = list(batch.nominations.select_related("person").order_by("id"))
         if len(rows) > 1:
             services.transition(clerk, rows[-1], "withdraw", note="Chuyển công tác trong năm.")
@@ -257,26 +273,19 @@ def seed(ctx) -> None:
     # Văn phòng Bộ's Giấy khen list, built from the eligible people, submitted, and
     # reviewed by the unit's own officer, who accepts half of it for the unit's council
     gk = AwardType.objects.filter(code="GK").first()
-    built = None
+    batch = None
     if gk is not None:
-        built = _try(
+        _built, batch = _built_list(
             ctx,
-            "GK list",
-            services.build_batch,
             donvi,
-            proposing_unit=vp,
-            award_type=gk,
-            year=YEAR,
-            campaign=campaign,
+            vp,
+            gk,
+            campaign,
             title=f"Tờ trình đề nghị tặng Giấy khen của Chánh Văn phòng Bộ năm {YEAR}",
             number="08/TTr-VP",
+            files=("to-trinh-08-TTr-VP.pdf", "bien-ban-vp.pdf"),
         )
-    if built is not None and built.created:
-        batch = built.batch
-        services.add_batch_attachment(
-            donvi, batch, _file("to-trinh-08-TTr-VP.pdf"), kind="submission_letter"
-        )
-        services.add_batch_attachment(donvi, batch, _file("bien-ban-vp.pdf"), kind="minutes")
+    if batch is not None:
         for n in batch.nominations.order_by("id"):
             services.update_dossier(donvi, n, version=n.version, **_deliberation(10))
         result = services.submit_batch(_fresh(donvi), batch)
