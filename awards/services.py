@@ -296,19 +296,27 @@ def recorded_reasons(row: EligibilityVerdict) -> list[str]:
 # --------------------------------------------------------------------------- quotas
 
 
+def quota_rule(*, year: int, award_code: str) -> Rule | None:
+    """The rule of the set in force for ``year`` that has a quota on for ``award_code``."""
+    return (
+        Rule.objects.filter(
+            rule_set=eligibility.rule_set_for(year),
+            award_type__code=award_code,
+            quota_enabled=True,
+        )
+        .select_related("quota_base", "rule_set")
+        .first()
+    )
+
+
 def quota_cap(*, year: int, award_code: str, unit: Unit) -> int | None:
     """Places for ``award_code`` in ``unit`` for ``year`` when the rule set in force has a
     quota on (e.g. CSTD_CS at most 15% of LDTT): floor(share × members holding or qualifying
     for the base award). None when no quota is on."""
-    rule_set = eligibility.rule_set_for(year)
-    rule = (
-        Rule.objects.filter(rule_set=rule_set, award_type__code=award_code, quota_enabled=True)
-        .select_related("quota_base")
-        .first()
-    )
+    rule = quota_rule(year=year, award_code=award_code)
     if rule is None:
         return None
-    rules = eligibility.load_rules(rule_set)
+    rules = eligibility.load_rules(rule.rule_set)
     base = rule.quota_base.code
     stats = eligibility.member_stats(year, rules["person"], unit_ids=[unit.pk], award_codes={base})
     holders = stats.get(unit.pk, eligibility.MemberStats()).awards.get(base, 0)

@@ -513,7 +513,10 @@ def _check_quota(n: Nomination) -> None:
     of a unit's LDTT), the proposing unit's nominations for it that year, this one
     included, must fit. Places are taken from the first submission until a nomination is
     withdrawn or rejected. The unit's row is locked so that two submissions at once cannot
-    both take the last place."""
+    both take the last place. With no quota on (the usual case) nothing is locked or
+    counted."""
+    if award_services.quota_rule(year=n.year, award_code=n.award_type.code) is None:
+        return
     Unit.objects.select_for_update().filter(pk=n.proposing_unit_id).first()
     taken = (
         Nomination.objects.filter(
