@@ -8,10 +8,10 @@ class UnitsConfig(AppConfig):
 
     def ready(self):
         from emulation_portal import jobs, nav
-        from units import importers, rules  # noqa: F401  (register sheets and perms)
+        from units import exchange, importers, rules  # noqa: F401  (register sheets and perms)
 
         jobs.register_result_page(
-            "units_import_preview", "units:import-preview", _("See the preview")
+            exchange.PREVIEW_JOB_KIND, "units:import-preview", _("See the preview")
         )
 
         nav.register(

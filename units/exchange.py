@@ -573,6 +573,9 @@ def upload_source(folder: Path):
     return xlsx[0] if xlsx else folder
 
 
+PREVIEW_JOB_KIND = "units_import_preview"  # the job's page links to its preview page
+
+
 def preview_job(job, reporter) -> tuple[str, bytes]:
     """The preview's work: a dry run of the uploaded files (nothing written). Its result file
     is the preview as JSON (counts per sheet, every error). With errors the upload is

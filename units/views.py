@@ -22,7 +22,7 @@ from rules.contrib.views import permission_required
 from emulation_portal.jobs import start_job
 from emulation_portal.models import Job
 from units import panels, selectors, services, tasks
-from units.exchange import upload_folder
+from units.exchange import PREVIEW_JOB_KIND, upload_folder
 from units.forms import (
     BlocMemberForm,
     DisciplineForm,
@@ -547,7 +547,6 @@ def bloc_carry_forward(request, code):
 
 # -- exchange ------------------------------------------------------------------------------
 SESSION_KEY = "units_import_uploads"
-PREVIEW_KIND = "units_import_preview"
 
 
 @login_required
@@ -567,7 +566,7 @@ def import_upload(request):
                 for chunk in upload.chunks():
                     fh.write(chunk)
         request.session[SESSION_KEY] = [*request.session.get(SESSION_KEY, [])[-4:], token]
-        job = start_job(request.user, PREVIEW_KIND, tasks.preview_upload, {"token": token})
+        job = start_job(request.user, PREVIEW_JOB_KIND, tasks.preview_upload, {"token": token})
         messages.info(request, _("The file is being checked; the preview follows."))
         return redirect("job-detail", pk=job.pk)
     return render(request, "units/import.html", {"form": form})
@@ -579,7 +578,7 @@ def import_preview(request, job_id):
     """The preview job's outcome: counts per sheet and every error; with no error, and the
     upload still the user's own, the button that confirms the import."""
     job = get_object_or_404(
-        Job, pk=job_id, owner=request.user, kind=PREVIEW_KIND, state=Job.State.SUCCESS
+        Job, pk=job_id, owner=request.user, kind=PREVIEW_JOB_KIND, state=Job.State.SUCCESS
     )
     with job.result_file.open("rb") as fh:
         result = json.loads(fh.read().decode())
