@@ -49,6 +49,7 @@ from units.models import (
 )
 
 CHUNK = 5000
+MEMO_SIZE = 20_000  # signatures remembered by a population pass (about 1 KB each)
 RATING_BY_RANK = {rank: str(code) for code, rank in RATING_RANK.items()}
 _RANK = {str(code): rank for code, rank in RATING_RANK.items()}  # plain-str keys: faster
 KIND_LABELS = dict(AwardKind.choices)
@@ -111,25 +112,59 @@ class MemberStats:
         return sum(self.by_rank[rank:])
 
 
-@dataclass(slots=True)
 class Facts:
-    """What the engine knows of one subject. Years are ints; ranks as in ``units.models``."""
+    """What the engine knows of one subject. Years are ints; ranks as in ``units.models``.
 
-    subject_type: str
-    id: int
-    code: str
-    name: str
-    unit_id: int | None = None  # a person's unit in the year under judgment
-    ratings: dict[int, int] = field(default_factory=dict)
-    awards: dict[str, set[int]] = field(default_factory=dict)  # regular merit only
-    not_counted: list[tuple[str, int, str]] = field(default_factory=list)  # (code, year, kind)
-    # (id, year, scope rank, title, used for (code, year) or None)
-    initiatives: list[tuple[int, int, int, str, tuple | None]] = field(default_factory=list)
-    disciplines: list[tuple[int, str, datetime.date, datetime.date | None]] = field(
-        default_factory=list
+    A plain slotted class, not a dataclass: a national pass builds a million of them, and
+    the dataclass's default factories cost several times this ``__init__``."""
+
+    __slots__ = (
+        "subject_type",
+        "id",
+        "code",
+        "name",
+        "unit_id",
+        "ratings",
+        "awards",
+        "not_counted",
+        "initiatives",
+        "disciplines",
+        "bloc_roles",
+        "members",
     )
-    bloc_roles: set[str] = field(default_factory=set)  # roles in the year under judgment
-    members: MemberStats | None = None
+
+    def __init__(self, subject_type: str, id: int, code: str, name: str, unit_id=None):  # noqa: A002
+        self.subject_type = subject_type
+        self.id = id
+        self.code = code
+        self.name = name
+        self.unit_id: int | None = unit_id  # a person's unit in the year under judgment
+        self.ratings: dict[int, int] = {}
+        self.awards: dict[str, set[int]] = {}  # regular merit only
+        self.not_counted: list[tuple[str, int, str]] = []  # (code, year, kind)
+        # (id, year, scope rank, title, used for (code, year) or None)
+        self.initiatives: list[tuple[int, int, int, str, tuple | None]] = []
+        # (rank, level, start, end)
+        self.disciplines: list[tuple[int, str, datetime.date, datetime.date | None]] = []
+        self.bloc_roles: set[str] = set()  # roles in the year under judgment
+        self.members: MemberStats | None = None
+
+    def signature(self) -> tuple:
+        """Everything the compiled rules read of a person, as one hashable value: two people
+        with equal signatures get equal verdicts (names, ids and the award kinds that never
+        count play no part), so a population pass judges each signature once. Equal values
+        mean equal facts; facts listed in another order only give a different value."""
+        return (
+            tuple(self.ratings.items()),
+            tuple((code, tuple(years)) for code, years in self.awards.items())
+            if self.awards
+            else (),
+            tuple((i[1], i[2], i[4]) for i in self.initiatives) if self.initiatives else (),
+            max(d[0] for d in self.disciplines) if self.disciplines else 0,
+        )
+
+    def __repr__(self):
+        return f"<Facts {self.subject_type}:{self.code}>"
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,22 +184,13 @@ class Verdict:
 
     __slots__ = ("_facts", "_rule", "year", "eligible", "_judge", "_explained")
 
-    def __init__(
-        self,
-        facts: Facts,
-        rule: RuleData,
-        year: int,
-        eligible: bool,
-        judge=None,
-        reasons=None,
-        initiatives_used=None,
-    ):
+    def __init__(self, facts: Facts, rule: RuleData, year: int, eligible: bool, judge: Judge):
         self._facts = facts
         self._rule = rule
         self.year = year
         self.eligible = eligible
         self._judge = judge
-        self._explained = None if reasons is None else (eligible, reasons, initiatives_used or [])
+        self._explained = None
 
     subject_type = property(lambda self: self._facts.subject_type)
     subject_id = property(lambda self: self._facts.id)
@@ -1165,6 +1191,7 @@ def member_stats(
     compiled = compile_rules(person_rules)
     wanted_units = set(unit_ids) if unit_ids is not None else None
     needs = award_needs(person_rules.values(), extra=wanted)
+    memo: dict[tuple, list[str]] = {}  # titles held, by signature (see judge())
     for f in iter_people_facts(
         year, lookback, person_ids=person_ids, chunk=chunk, codes=codes, needs=needs
     ):
@@ -1176,10 +1203,18 @@ def member_stats(
         s.by_rank[f.ratings.get(year, 0)] += 1
         if f.disciplines:
             s.discipline_rank = max(s.discipline_rank, max(d[0] for d in f.disciplines))
-        judge = Judge(f, year, person_rules, compiled)
-        for code in wanted:
-            if judge.held(code, year):
-                s.awards[code] = s.awards.get(code, 0) + 1
+        if not wanted:
+            continue
+        key = f.signature()
+        held = memo.get(key)
+        if held is None:
+            judge = Judge(f, year, person_rules, compiled)
+            held = [code for code in wanted if judge.held(code, year)]
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            memo[key] = held
+        for code in held:
+            s.awards[code] = s.awards.get(code, 0) + 1
     return dict(stats)
 
 
@@ -1233,7 +1268,10 @@ def judge(
         if targets:
             lookback = _lookback(person_rules.values())
             compiled = compile_rules(person_rules)
-            items = [(code, person_rules[code]) for code in targets]
+            items = [person_rules[code] for code in targets]
+            # Verdicts by signature (see Facts.signature): most people share their facts
+            # with many others, so most are judged by one dictionary lookup.
+            memo: dict[tuple, list[bool]] = {}
             for f in iter_people_facts(
                 year,
                 lookback,
@@ -1244,9 +1282,18 @@ def judge(
                 needs=award_needs(person_rules.values()),
             ):
                 j = Judge(f, year, person_rules, compiled)
-                ok = j.ok
-                for code, rule in items:
-                    yield Verdict(f, rule, year, ok(code), j)
+                key = f.signature()
+                results = memo.get(key)
+                if results is None:
+                    ok = j.ok
+                    results = [ok(code) for code in targets]
+                    if len(memo) >= MEMO_SIZE:
+                        memo.clear()  # bounded memory; the common signatures come back soon
+                    memo[key] = results
+                yield from [
+                    Verdict(f, rule, year, eligible, j)
+                    for rule, eligible in zip(items, results)  # noqa: B905 - equal lengths
+                ]
     if subject_type in (None, "unit"):
         unit_rules = rules["unit"]
         targets = [c for c in unit_rules if wanted is None or c in wanted]
