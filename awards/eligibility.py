@@ -1210,9 +1210,8 @@ def member_stats(
         if held is None:
             judge = Judge(f, year, person_rules, compiled)
             held = [code for code in wanted if judge.held(code, year)]
-            if len(memo) >= MEMO_SIZE:
-                memo.clear()
-            memo[key] = held
+            if len(memo) < MEMO_SIZE:
+                memo[key] = held
         for code in held:
             s.awards[code] = s.awards.get(code, 0) + 1
     return dict(stats)
@@ -1287,9 +1286,10 @@ def judge(
                 if results is None:
                     ok = j.ok
                     results = [ok(code) for code in targets]
-                    if len(memo) >= MEMO_SIZE:
-                        memo.clear()  # bounded memory; the common signatures come back soon
-                    memo[key] = results
+                    # Bounded memory: once full it keeps what it has. The common signatures
+                    # are the ones met early, and they are the ones worth keeping.
+                    if len(memo) < MEMO_SIZE:
+                        memo[key] = results
                 yield from [
                     Verdict(f, rule, year, eligible, j)
                     for rule, eligible in zip(items, results)  # noqa: B905 - equal lengths
