@@ -4,6 +4,7 @@ anything a rule reads: each twin below differs from the base person in one such 
 the population pass must agree, person by person, with judging that person alone."""
 
 import datetime
+import gc
 
 import pytest
 
@@ -73,3 +74,24 @@ def test_a_shared_verdict_still_explains_its_own_person():
     assert "Sáng kiến của A" not in " ".join(map(str, second.reasons))
     assert second.initiatives_used == [b.initiatives.get().pk]
     assert first.initiatives_used == [a.initiatives.get().pk]
+
+
+@pytest.mark.django_db
+def test_a_pass_spaces_out_full_collections_and_restores_the_thresholds():
+    unit = UnitFactory(code="VP", name="Văn phòng Bộ")
+    for code in ("A", "B", "C"):
+        _base(unit, code)
+    before = gc.get_threshold()
+    first = eligibility.judge(Y, subject_type="person")
+    next(first)
+    relaxed = gc.get_threshold()
+    assert relaxed[:2] == before[:2]
+    assert relaxed[2] == before[2] * eligibility.FULL_GC_SPACING
+    # A second pass at the same time (another thread, say) finds it relaxed; whichever
+    # ends first leaves it so for the other, and the last one out restores it.
+    second = eligibility.judge(Y, subject_type="person")
+    next(second)
+    first.close()  # a caller that stops early
+    assert gc.get_threshold() == relaxed
+    assert len(list(second)) == 3 * 11 - 1
+    assert gc.get_threshold() == before
