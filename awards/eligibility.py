@@ -27,7 +27,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence, Set
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import partial
@@ -881,6 +881,37 @@ def load_rules(rule_set: RuleSet) -> dict[str, dict[str, RuleData]]:
     return out
 
 
+def rules_for(rules: dict[str, RuleData], codes: Iterable[str]) -> dict[str, RuleData]:
+    """The rules of ``codes`` and of every award they depend on for the same year
+    (``eligible_for``, and "held" this year in ``consecutive`` / ``holds_award``): what a
+    pass asked for some awards must judge, so it reads only the facts those rules need."""
+    out: dict[str, RuleData] = {}
+    todo = [c for c in codes if c in rules]
+
+    def visit(node):
+        if "eligible_for" in node:
+            todo.append(node["eligible_for"])
+        if isinstance(node.get("consecutive"), dict):
+            todo.append(node["consecutive"]["award"])
+        if "holds_award" in node:
+            todo.append(node["holds_award"])
+
+    while todo:
+        code = todo.pop()
+        if code in out or code not in rules:
+            continue
+        out[code] = rules[code]
+        conditions._walk(rules[code].condition, visit)
+    return out
+
+
+def _reads_initiatives(rules: Iterable[RuleData]) -> bool:
+    found = []
+    for rule in rules:
+        conditions._walk(rule.condition, lambda node: found.append("initiative" in node))
+    return any(found)
+
+
 def award_needs(rules: Iterable[RuleData], extra: Iterable[str] = ()) -> dict[str, int | None]:
     """For each award code the rules read: how many years back its records matter (None:
     all years, for "after" and window-less counts). Codes no rule reads are not loaded."""
@@ -1001,11 +1032,11 @@ def _pipelined(load, spans):
     finally:
         for future in pending:
             future.cancel()
-        try:
+        # RuntimeError: the interpreter is exiting (an abandoned pass); the connection goes
+        # with the process.
+        with suppress(RuntimeError):
             # The lambda resolves ``connection`` in the worker thread: its own connection.
             pool.submit(lambda: connection.close())
-        except RuntimeError:
-            pass  # the interpreter is exiting (an abandoned pass): the connection goes with it
         pool.shutdown(wait=True)
 
 
@@ -1019,11 +1050,13 @@ def iter_people_facts(
     codes: dict[int, str] | None = None,
     needs: dict[str, int | None] | None = None,
     prefetch: bool | None = None,
+    initiatives: bool = True,
 ) -> Iterator[Facts]:
     """Facts of people, chunk by chunk: at most 5 queries per chunk of ``chunk`` ids.
     ``needs`` (see :func:`award_needs`) limits the award records read; None reads all.
     ``prefetch`` loads the next chunk in a background thread while the caller judges the
-    current one (None: whenever that is safe, see :func:`_can_prefetch`)."""
+    current one (None: whenever that is safe, see :func:`_can_prefetch`). ``initiatives``
+    False: the rules judged read none, so they are not read (one query fewer a chunk)."""
     codes = codes if codes is not None else _award_codes()
     if needs is None:
         award_q = Q(year__lte=year)
@@ -1047,6 +1080,7 @@ def iter_people_facts(
         pivot_years=pivot_years,
         codes=codes,
         rating_dicts={},
+        initiatives=initiatives,
     )
     spans = _id_chunks(person_ids, base, chunk, subset=unit_ids is not None)
     if prefetch is None:
@@ -1056,7 +1090,7 @@ def iter_people_facts(
 
 
 def _load_people_chunk(
-    span, base, award_q, first_year, year, pivot, pivot_years, codes, rating_dicts
+    span, base, award_q, first_year, year, pivot, pivot_years, codes, rating_dicts, initiatives
 ):
     """Facts of one chunk of people ``span`` = (lo, hi, explicit ids or None): 5 queries.
     ``rating_dicts``: the pass's ratings dictionaries by the ratings as read; people rated
@@ -1126,11 +1160,14 @@ def _load_people_chunk(
             f.not_counted.append((code, y, kind))
         else:
             f.not_counted = [(code, y, kind)]
-    for ini_id, pid, y, scope, title, use_type, use_year in (
+    initiative_rows = (
         Initiative.objects.filter(rng, year__gte=first_year, year__lte=year)
         .order_by("year", "id")
         .values_list("id", "person_id", "year", "scope", "title", "use__award_type_id", "use__year")
-    ):
+        if initiatives
+        else ()
+    )
+    for ini_id, pid, y, scope, title, use_type, use_year in initiative_rows:
         f = people.get(pid)
         if f is None:
             continue
@@ -1226,14 +1263,21 @@ def member_stats(
     if person_ids == []:
         return {}
     stats: dict[int, MemberStats] = defaultdict(MemberStats)
-    lookback = _lookback(person_rules.values())
     wanted = award_codes or set()
+    person_rules = rules_for(person_rules, wanted)
+    lookback = _lookback(person_rules.values())
     compiled = compile_rules(person_rules)
     wanted_units = set(unit_ids) if unit_ids is not None else None
     needs = award_needs(person_rules.values(), extra=wanted)
     memo: dict[tuple, tuple[str, ...]] = {}  # titles held, by signature (see judge())
     for f in iter_people_facts(
-        year, lookback, person_ids=person_ids, chunk=chunk, codes=codes, needs=needs
+        year,
+        lookback,
+        person_ids=person_ids,
+        chunk=chunk,
+        codes=codes,
+        needs=needs,
+        initiatives=_reads_initiatives(person_rules.values()),
     ):
         unit = f.unit_id
         if wanted_units is not None and unit not in wanted_units:
@@ -1342,6 +1386,7 @@ def _judge(year, subject_type, subject_ids, award_codes, unit_ids, rule_set, chu
         person_rules = rules["person"]
         targets = [c for c in person_rules if wanted is None or c in wanted]
         if targets:
+            person_rules = rules_for(person_rules, targets)
             lookback = _lookback(person_rules.values())
             compiled = compile_rules(person_rules)
             items = [person_rules[code] for code in targets]
@@ -1357,6 +1402,7 @@ def _judge(year, subject_type, subject_ids, award_codes, unit_ids, rule_set, chu
                 chunk=chunk,
                 codes=codes,
                 needs=award_needs(person_rules.values()),
+                initiatives=_reads_initiatives(person_rules.values()),
             ):
                 key = f.signature()
                 results = memo.get(key)

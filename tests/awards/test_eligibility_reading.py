@@ -124,3 +124,40 @@ def test_explicit_people_are_exactly_those_asked_for(pick):
     wanted = [people[i].pk for i in pick]
     facts = eligibility.iter_people_facts(2025, 1, person_ids=wanted, codes={}, prefetch=False)
     assert [f.id for f in facts] == wanted
+
+
+@pytest.mark.django_db
+def test_a_pass_for_some_awards_judges_only_their_rules_and_what_they_depend_on():
+    rules = eligibility.load_rules(eligibility.rule_set_for(2025))["person"]
+    assert set(eligibility.rules_for(rules, ["LDTT"])) == {"LDTT"}
+    # CSTD_BO: 3 years of CSTD_CS (this year's judged now), which needs LDTT this year.
+    assert set(eligibility.rules_for(rules, ["CSTD_BO"])) == {"CSTD_BO", "CSTD_CS", "LDTT"}
+    assert set(eligibility.rules_for(rules, ["CSTD_TQ"])) == {
+        "CSTD_TQ",
+        "CSTD_BO",
+        "CSTD_CS",
+        "LDTT",
+    }
+    assert set(eligibility.rules_for(rules, ["KNC", "NOT_A_CODE"])) == {"KNC"}
+
+
+@pytest.mark.django_db
+def test_a_pass_for_one_award_reads_less_and_judges_the_same(django_assert_num_queries):
+    _history()
+    everything = {
+        (v.subject_code, v.award_code): v.eligible
+        for v in eligibility.judge(2025, subject_type="person", chunk=100)
+    }
+    for code in ("LDTT", "CSTD_BO"):
+        only = {
+            (v.subject_code, v.award_code): v.eligible
+            for v in eligibility.judge(2025, subject_type="person", award_codes=[code], chunk=100)
+        }
+        assert only == {k: ok for k, ok in everything.items() if k[1] == code}
+        assert any(only.values())
+    # Rule set, rules, award types and the id range; then people, ratings, awards,
+    # initiatives and disciplines. LDTT reads neither awards nor initiatives.
+    with django_assert_num_queries(4 + 3):
+        list(eligibility.judge(2025, subject_type="person", award_codes=["LDTT"], chunk=100))
+    with django_assert_num_queries(4 + 5):
+        list(eligibility.judge(2025, subject_type="person", award_codes=["CSTD_BO"], chunk=100))
