@@ -1,10 +1,11 @@
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from emulation_portal import audit
-from emulation_portal.models import AppendOnlyError, AuditEvent
+from emulation_portal.models import AppendOnlyError, AuditEvent, AuditHead
 
 pytestmark = pytest.mark.django_db
 
@@ -77,11 +78,75 @@ def test_verify_names_a_deleted_row(capsys):
     assert "#3" in capsys.readouterr().err
 
 
-def test_verify_finds_the_last_row_deleted():
-    _events(3)
+def test_verify_finds_the_last_row_deleted(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the head moves after commit
+        _events(3)
     _raw("DELETE FROM {table} WHERE seq = %s", [3])
     problems = audit.verify_chain()
     assert len(problems) == 1 and problems[0].seq == 3
+    # The next event keeps the gap visible: it follows the head, not the shortened chain.
+    _events(1)
+    assert AuditEvent.objects.order_by("-seq").first().seq == 4
+    assert [p.seq for p in audit.verify_chain()] == [3, 4]  # the gap, and #4 linking to #3
+
+
+def test_the_head_is_written_once_per_transaction_after_it_commits(
+    django_capture_on_commit_callbacks,
+):
+    table = AuditHead._meta.db_table
+    with (
+        CaptureQueriesContext(connection) as queries,
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+    ):
+        _events(6)
+        # Until the commit the head has not moved; the chain's end is read from the
+        # events, and nothing has written the head.
+        assert AuditHead.objects.get(pk=1).last_seq == 0
+        assert not [q for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    writes = [
+        q for q in queries.captured_queries if q["sql"].startswith("UPDATE") and table in q["sql"]
+    ]
+    assert len(callbacks) == 6 and len(writes) == 1
+    head = AuditHead.objects.get(pk=1)
+    last = AuditEvent.objects.order_by("-seq").first()
+    assert (head.last_seq, head.last_hash) == (6, last.hash)
+    assert audit.verify_chain() == []
+
+
+def test_events_rolled_back_with_a_savepoint_leave_no_hole(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _events(2)
+        try:
+            with transaction.atomic():
+                _events(2)
+                raise RuntimeError("the service changed its mind")
+        except RuntimeError:
+            pass
+        _events(1)
+    assert list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True)) == [1, 2, 3]
+    assert AuditHead.objects.get(pk=1).last_seq == 3
+    assert audit.verify_chain() == []
+
+
+def test_a_head_left_behind_is_a_checkpoint(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _events(2)
+    _events(3)  # committed, say, but the after-commit write of the head was lost
+    assert AuditHead.objects.get(pk=1).last_seq == 2
+    assert audit.verify_chain() == []
+    # Rewritten with a fresh hash of its own: the next link breaks, and the event is no
+    # longer the one the head names.
+    forged = AuditEvent.objects.get(seq=2)
+    forged.object_label = "sửa"
+    _raw(
+        "UPDATE {table} SET object_label = %s, hash = %s WHERE seq = %s",
+        ["sửa", audit._digest(forged), 2],
+    )
+    problems = audit.verify_chain()
+    assert [(p.seq, p.reason) for p in problems] == [
+        (3, "previous-hash link broken (an earlier event changed)"),
+        (2, "event differs from the chain head"),
+    ]
 
 
 def test_rewriting_a_row_with_a_fresh_hash_breaks_the_next_link():
