@@ -132,13 +132,17 @@ def _sync_head_after_commit() -> None:
 
 
 def sync_head() -> None:
-    """Move the head to the last committed event (never backwards: a concurrent, later
-    transaction may have moved it further already)."""
-    tail = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
-    if tail:
-        AuditHead.objects.filter(pk=1, last_seq__lt=tail[0]).update(
-            last_seq=tail[0], last_hash=tail[1]
-        )
+    """Move the head to the last committed event, never backwards. If another transaction
+    holds the head (it is appending), leave it: its own after-commit sync will move the
+    head past our events, and waiting here would hold this request until it commits."""
+    with transaction.atomic():
+        head = AuditHead.objects.select_for_update(skip_locked=True).filter(pk=1).first()
+        if head is None:
+            return
+        tail = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+        if tail and tail[0] > head.last_seq:
+            head.last_seq, head.last_hash = tail
+            head.save(update_fields=["last_seq", "last_hash"])
 
 
 def apply_changes(
