@@ -1138,9 +1138,9 @@ def _load_people_chunk(
         key = f.rating_key = row[2:]
         ratings = rating_dicts.get(key)
         if ratings is None:
-            ratings = {y: _RANK[r] for y, r in zip(years, key, strict=True) if r}
-            if len(rating_dicts) < MEMO_SIZE:
-                rating_dicts[key] = ratings
+            ratings = _remember(
+                rating_dicts, key, {y: _RANK[r] for y, r in zip(years, key, strict=True) if r}
+            )
         f.ratings = ratings
     award_rows = (
         AwardRecord.objects.filter(rng, award_q)
@@ -1156,10 +1156,8 @@ def _load_people_chunk(
         code = codes[type_id]
         if kind == AwardKind.CONG_TRANG:
             f.awards.setdefault(code, set()).add(y)
-        elif f.not_counted:
-            f.not_counted.append((code, y, kind))
         else:
-            f.not_counted = [(code, y, kind)]
+            _append(f, "not_counted", (code, y, kind))
     initiative_rows = (
         Initiative.objects.filter(rng, year__gte=first_year, year__lte=year)
         .order_by("year", "id")
@@ -1172,11 +1170,7 @@ def _load_people_chunk(
         if f is None:
             continue
         used = (codes[use_type], use_year) if use_type else None
-        item = (ini_id, y, SCOPE_RANK[scope], title, used)
-        if f.initiatives:
-            f.initiatives.append(item)
-        else:
-            f.initiatives = [item]
+        _append(f, "initiatives", (ini_id, y, SCOPE_RANK[scope], title, used))
     for pid, level, s, e in (
         Discipline.objects.filter(rng, start_date__lte=year_end)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=year_start))
@@ -1185,12 +1179,18 @@ def _load_people_chunk(
     ):
         f = people.get(pid)
         if f is not None:
-            item = (DISCIPLINE_RANK[level], level, s, e)
-            if f.disciplines:
-                f.disciplines.append(item)
-            else:
-                f.disciplines = [item]
+            _append(f, "disciplines", (DISCIPLINE_RANK[level], level, s, e))
     return people
+
+
+def _append(f: Facts, name: str, item) -> None:
+    """Add ``item`` to one of the rarely filled sequences of ``f`` (a shared empty tuple
+    until its first item)."""
+    items = getattr(f, name)
+    if items:
+        items.append(item)
+    else:
+        setattr(f, name, [item])
 
 
 def iter_unit_facts(
@@ -1223,10 +1223,13 @@ def iter_unit_facts(
             if kind == AwardKind.CONG_TRANG:
                 facts[uid].awards.setdefault(codes[type_id], set()).add(y)
             else:
-                facts[uid].not_counted = [*facts[uid].not_counted, (codes[type_id], y, kind)]
+                _append(facts[uid], "not_counted", (codes[type_id], y, kind))
     for uid, role in BlocMembership.objects.filter(scope, year=year).values_list("unit_id", "role"):
         if uid in facts:
-            facts[uid].bloc_roles = facts[uid].bloc_roles | {role}
+            if facts[uid].bloc_roles:
+                facts[uid].bloc_roles.add(role)
+            else:
+                facts[uid].bloc_roles = {role}
     for uid, f in facts.items():
         f.members = (members or {}).get(uid) or MemberStats()
     yield from facts.values()
@@ -1293,12 +1296,19 @@ def member_stats(
         held = memo.get(key)
         if held is None:
             judge = Judge(f, year, person_rules, compiled)
-            held = tuple([code for code in wanted if judge.held(code, year)])
-            if len(memo) < MEMO_SIZE:
-                memo[key] = held
+            held = _remember(memo, key, tuple([c for c in wanted if judge.held(c, year)]))
         for code in held:
             s.awards[code] = s.awards.get(code, 0) + 1
     return dict(stats)
+
+
+def _remember(memo: dict, key, value):
+    """Store ``value`` under ``key`` while ``memo`` holds fewer than MEMO_SIZE entries;
+    return it. Bounded memory: once full it keeps what it has; the common signatures are
+    the ones met early, and they are the ones worth keeping."""
+    if len(memo) < MEMO_SIZE:
+        memo[key] = value
+    return value
 
 
 def _member_award_codes(unit_rules: dict[str, RuleData]) -> set[str]:
@@ -1410,11 +1420,8 @@ def _judge(year, subject_type, subject_ids, award_codes, unit_ids, rule_set, chu
                 if results is None:
                     j = Judge(f, year, person_rules, compiled)
                     ok = j.ok
-                    results = tuple([ok(code) for code in targets])  # untracked by the gc
-                    # Bounded memory: once full it keeps what it has. The common signatures
-                    # are the ones met early, and they are the ones worth keeping.
-                    if len(memo) < MEMO_SIZE:
-                        memo[key] = results
+                    # A tuple: untracked by the garbage collector.
+                    results = _remember(memo, key, tuple([ok(code) for code in targets]))
                 yield from [
                     Verdict(f, rule, year, eligible, j)
                     for rule, eligible in zip(items, results)  # noqa: B905 - equal lengths

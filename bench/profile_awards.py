@@ -17,6 +17,8 @@ import time
 from concurrent.futures import Future
 from pathlib import Path
 
+from bench.__main__ import DEFAULT_URL
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -25,10 +27,7 @@ def main() -> int:
     parser.add_argument("--people", type=int, default=200_000)
     parser.add_argument("--prefix", default="N", help="N (national) or L (large)")
     args = parser.parse_args()
-    os.environ.setdefault(
-        "DATABASE_URL",
-        os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/emulation_bench"),
-    )
+    os.environ.setdefault("DATABASE_URL", os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "emulation_portal.settings")
     sys.path.insert(0, str(ROOT))
     import django
