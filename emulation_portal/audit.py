@@ -14,7 +14,7 @@ transaction the chain's end is read from the events themselves (insert-only, by 
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC
 
@@ -26,6 +26,9 @@ from django.utils import timezone
 from emulation_portal.models import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
+# The action of the event ``record`` appends when it finds the head gone from a non-empty
+# chain; ``verify_chain`` reports every such event as tampering.
+HEAD_RECREATED = "audit.head_recreated"
 
 
 def _plain(value):
@@ -80,29 +83,70 @@ def record(
         object_label = object_label or str(obj)
     user = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
-        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+        head, created = AuditHead.objects.select_for_update().get_or_create(pk=1)
         last_seq, last_hash = head.last_seq, head.last_hash
         tail = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
         # The head is behind while this transaction appends; ahead of the events only if
         # events it saw were deleted since, which must stay a visible gap in the chain.
         if tail and tail[0] > last_seq:
             last_seq, last_hash = tail
-        event = AuditEvent(
-            seq=last_seq + 1,
-            at=timezone.now(),
-            actor=user,
-            actor_label=(user.display_name if user else "system")[:200],
-            action=action,
+        if created and tail:
+            # Someone deleted the head of a non-empty chain (with the last events, most
+            # likely). Re-creating it silently would let the next sync cover the
+            # truncation, so the chain itself says where it happened.
+            marker = _append(
+                last_seq,
+                last_hash,
+                None,
+                HEAD_RECREATED,
+                object_type=AuditHead._meta.label_lower,
+                object_id=1,
+                object_label=f"#{last_seq}",
+            )
+            last_seq, last_hash = marker.seq, marker.hash
+        event = _append(
+            last_seq,
+            last_hash,
+            user,
+            action,
             object_type=object_type,
-            object_id=str(object_id or ""),
-            object_label=str(object_label)[:300],
-            before=_plain(before),
-            after=_plain(after),
-            prev_hash=last_hash or GENESIS,
+            object_id=object_id,
+            object_label=object_label,
+            before=before,
+            after=after,
         )
-        event.hash = _digest(event)
-        event.save()
         _sync_head_after_commit()
+    return event
+
+
+def _append(
+    last_seq: int,
+    last_hash: str,
+    user,
+    action: str,
+    *,
+    object_type: str = "",
+    object_id: str | int = "",
+    object_label: str = "",
+    before: dict | None = None,
+    after: dict | None = None,
+) -> AuditEvent:
+    """Save one event after ``last_seq`` (the caller holds the head's lock)."""
+    event = AuditEvent(
+        seq=last_seq + 1,
+        at=timezone.now(),
+        actor=user,
+        actor_label=(user.display_name if user else "system")[:200],
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id or ""),
+        object_label=str(object_label)[:300],
+        before=_plain(before),
+        after=_plain(after),
+        prev_hash=last_hash or GENESIS,
+    )
+    event.hash = _digest(event)
+    event.save()
     return event
 
 
@@ -183,18 +227,61 @@ class ChainProblem:
         return f"#{self.seq}: {self.reason}"
 
 
+@dataclass(frozen=True)
+class Anchor:
+    """An event's sequence and hash, printed by ``verify_audit`` to be kept outside the
+    database; a later run given it proves the chain still holds that event unchanged."""
+
+    seq: int
+    hash: str
+
+    def __str__(self):
+        return f"{self.seq}:{self.hash}"
+
+    @classmethod
+    def parse(cls, text: str) -> "Anchor":
+        """``SEQ:HASH`` as printed; ValueError if it is not one."""
+        seq, sep, digest = text.strip().partition(":")
+        digest = digest.lower()
+        if not (sep and seq.isdigit() and int(seq) > 0 and len(digest) == 64):
+            raise ValueError(text)
+        int(digest, 16)  # ValueError unless hexadecimal
+        return cls(int(seq), digest)
+
+
+@dataclass
+class ChainReport:
+    problems: list[ChainProblem]
+    count: int
+    end: Anchor | None  # the last event, when there is one
+
+
 def verify_chain(batch_size: int = 2000) -> list[ChainProblem]:
     """Check every event against its hash and its predecessor, and the chain's end against
-    the head; return what is wrong. The head may be behind the last event (a transaction
-    that committed a moment ago, or one whose after-commit write was lost): then the event
-    it names must still be there, unchanged."""
+    the head; return what is wrong. See ``check_chain``."""
+    return check_chain(batch_size=batch_size).problems
+
+
+def check_chain(anchors: Iterable[Anchor] = (), batch_size: int = 2000) -> ChainReport:
+    """Check every event against its hash and its predecessor, the chain's end against the
+    head, and each kept anchor against the event of its sequence; report what is wrong,
+    how many events there are and the last one (the anchor to keep next).
+
+    The head may be behind the last event (a transaction that committed a moment ago, or
+    one whose after-commit write was lost): then the event it names must still be there,
+    unchanged. A non-empty chain without its head was cut: the head went with the last
+    events, or ``record`` found it gone and left a ``HEAD_RECREATED`` event. Only an anchor
+    kept elsewhere shows a cut made with the head rewritten to match."""
     problems: list[ChainProblem] = []
+    kept = {anchor.seq: anchor.hash for anchor in anchors}
     head = AuditHead.objects.filter(pk=1).first()
     expected_seq = 1
     prev_hash = GENESIS
     at_head = None  # the hash of the event the head names, as found
+    count = 0
     events = AuditEvent.objects.order_by("seq").iterator(chunk_size=batch_size)
     for event in events:
+        count += 1
         if event.seq != expected_seq:
             missing = (
                 f"#{expected_seq}"
@@ -208,11 +295,31 @@ def verify_chain(batch_size: int = 2000) -> list[ChainProblem]:
             )
         if _digest(event) != event.hash:
             problems.append(ChainProblem(event.seq, "content does not match its hash (edited)"))
+        if event.action == HEAD_RECREATED:
+            problems.append(
+                ChainProblem(
+                    event.seq,
+                    "the chain head had been deleted and was re-created here: "
+                    "the events that followed it may have been deleted",
+                )
+            )
+        if event.seq in kept and kept.pop(event.seq) != event.hash:
+            problems.append(ChainProblem(event.seq, "event differs from the anchor kept"))
         if head and event.seq == head.last_seq:
             at_head = event.hash
         prev_hash = event.hash
         expected_seq = event.seq + 1
-    if head and head.last_seq >= expected_seq:
+    for seq in sorted(kept):
+        problems.append(ChainProblem(seq, "the event of the anchor kept is deleted"))
+    if head is None and count:
+        problems.append(
+            ChainProblem(
+                expected_seq,
+                "the chain head is deleted: events after "
+                f"#{expected_seq - 1} may have been deleted with it",
+            )
+        )
+    elif head and head.last_seq >= expected_seq:
         missing = (
             f"#{head.last_seq}"
             if head.last_seq == expected_seq
@@ -221,4 +328,5 @@ def verify_chain(batch_size: int = 2000) -> list[ChainProblem]:
         problems.append(ChainProblem(expected_seq, f"last event(s) {missing} deleted"))
     elif head and head.last_hash and at_head is not None and at_head != head.last_hash:
         problems.append(ChainProblem(head.last_seq, "event differs from the chain head"))
-    return problems
+    end = Anchor(expected_seq - 1, prev_hash) if count else None
+    return ChainReport(problems, count, end)
