@@ -50,7 +50,8 @@ def set_role(actor, user, role: str):
 
 
 def render_audit_extract(job: Job, reporter) -> tuple[str, bytes]:
-    """Render the audit events between ``params.start`` and ``params.end`` to a PDF."""
+    """Render the audit events between ``params.start`` and ``params.end`` to a PDF, with
+    the chain's current end as an anchor to keep."""
     start = date.fromisoformat(job.params["start"])
     end = date.fromisoformat(job.params["end"])
     events = list(
@@ -58,10 +59,19 @@ def render_audit_extract(job: Job, reporter) -> tuple[str, bytes]:
         .order_by("seq")
         .values("seq", "at", "actor_label", "action", "object_label")[:5000]
     )
+    # The chain's end, printed on paper that is filed: an anchor out of the database's
+    # reach, for ``verify_audit --expect`` to check later.
+    end_of_chain = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
     reporter.progress(0, total=len(events) or 1, message=_("Rendering"))
     pdf = render_pdf(
         "pdf/audit_extract.html",
-        {"events": events, "start": start, "end": end, "generated": timezone.now()},
+        {
+            "events": events,
+            "start": start,
+            "end": end,
+            "generated": timezone.now(),
+            "anchor": audit.Anchor(*end_of_chain) if end_of_chain else None,
+        },
     )
     reporter.progress(len(events) or 1)
     return f"audit-{start:%Y%m%d}-{end:%Y%m%d}.pdf", pdf

@@ -150,3 +150,25 @@ def test_a_malformed_anchor_is_refused_by_name(chain, text):
 
 def test_an_anchor_is_read_in_either_case(chain):
     assert _verify(f"5:{chain[4].hash.upper()}")[0]
+
+
+def test_the_audit_extract_pdf_prints_the_anchor_to_file(chain):
+    import io
+
+    from django.utils import timezone
+    from pypdf import PdfReader
+
+    from emulation_portal import services
+    from emulation_portal.models import Job
+
+    class Reporter:
+        def progress(self, *args, **kwargs):
+            pass
+
+    today = timezone.localdate().isoformat()
+    job = Job(kind="audit_pdf", params={"start": today, "end": today})
+    _, pdf = services.render_audit_extract(job, Reporter())
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    printed = "".join(text.split())  # the hash may wrap
+    assert f"5:{chain[-1].hash}" in printed
+    assert _verify(f"5:{chain[-1].hash}")[0]  # what was printed is what --expect takes
