@@ -310,7 +310,7 @@ class TestRuleSets:
             eligibility.judge_subject(2023, person)
 
     def test_a_new_rule_set_changes_future_years_only(self, person):
-        old = RuleSet.objects.get(code="LTDKT-2022")
+        old = RuleSet.objects.get(code="ND152-2025-TT62")
         old.effective_to = datetime.date(2026, 9, 30)
         old.save()
         new = RuleSet.objects.create(
@@ -341,5 +341,5 @@ class TestRuleSets:
         rate(person, {2025: "HTXSNV", 2026: "HTXSNV"})
         (v25,) = eligibility.judge_subject(2025, person, ["CSTD_CS"])
         (v26,) = eligibility.judge_subject(2026, person, ["CSTD_CS"])
-        assert (v25.rule_set, v25.eligible) == ("LTDKT-2022", True)
+        assert (v25.rule_set, v25.eligible) == ("ND152-2025-TT62", True)
         assert (v26.rule_set, v26.eligible) == ("LTDKT-2026", False)  # initiative now required

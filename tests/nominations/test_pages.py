@@ -151,7 +151,7 @@ def test_detail_shows_dossier_and_verdict(world, complete_bk, client):
     client.force_login(world.office)
     html = client.get(reverse("nominations:detail", args=[n.pk])).content.decode()
     assert "Hoàn thành xuất sắc nhiệm vụ năm 2024" in html  # dossier
-    assert "LTDKT-2022" in html  # verdict with its rule set
+    assert "ND152-2025-TT62" in html  # verdict with its rule set (2025: NĐ 152, TT 62)
     assert "12/QĐ-BNNMT" in html  # part III from the history
     assert 'data-move="accept"' in html
 

@@ -33,7 +33,7 @@ def test_draft_return_resubmit_disclosure_objection_accepted(
     with django_capture_on_commit_callbacks(execute=True):
         n = services.transition(officer, n, "submit")
     assert n.state == S.SUBMITTED and n.submit_count == 1
-    assert n.eligible is True and n.verdict.rule_set.code == "LTDKT-2022"
+    assert n.eligible is True and n.verdict.rule_set.code == "ND152-2025-TT62"
     assert mail.outbox[-1].to == ["thidua@example.vn"]  # ministry level: the office
 
     n = services.transition(office, n, "start_review")
@@ -363,7 +363,7 @@ def test_a_quota_switched_on_caps_the_units_submissions(world, admin_account):
     from awards.models import Rule
     from units.models import Initiative
 
-    rule = Rule.objects.get(rule_set__code="LTDKT-2022", award_type__code="CSTD_CS")
+    rule = Rule.objects.get(rule_set__code="ND152-2025-TT62", award_type__code="CSTD_CS")
     rule.quota_enabled = True
     award_services.save_rule(admin_account, rule)
 
