@@ -116,16 +116,21 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Repeated failed logins lock the username for a while (django-axes).
+# Repeated failed logins lock the username, from that address, for a while (django-axes).
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# A username is locked only from the address that failed: by username alone anyone could
+# lock out a named account (the office's) at will. The cost: staff behind one NAT address
+# share a lock for an account, and a guesser rotating addresses gets 5 tries from each.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Locking by username only: a ministry's staff reach the portal through a few NAT
-# addresses, and locking an address would lock out whole departments.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# The client's address (django-ipware): REMOTE_ADDR, unless a reverse proxy in front sets a
+# header the client cannot: then e.g. AXES_CLIENT_IP_HEADERS=HTTP_X_REAL_IP,REMOTE_ADDR with
+# nginx's `proxy_set_header X-Real-IP $remote_addr`. Never X-Forwarded-For as it comes: a
+# client writes its start, and would choose the address it is locked by.
+AXES_IPWARE_META_PRECEDENCE_ORDER = env_list("AXES_CLIENT_IP_HEADERS", ["REMOTE_ADDR"])
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
