@@ -282,6 +282,26 @@ class Nomination(models.Model):
         return self.state in EDITABLE_STATES
 
 
+class NominationProposer(models.Model):
+    """Someone who proposed a nomination: created it, edited its dossier, attached a file to
+    it or to its submission letter, built that letter, or submitted it. The one who
+    proposes never reviews or decides the same nomination (``awards.nominations.rules``)."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="proposers")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    since = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("proposer")
+        verbose_name_plural = _("proposers")
+        constraints = [
+            models.UniqueConstraint(fields=["nomination", "user"], name="nomination_proposer_once")
+        ]
+
+    def __str__(self):
+        return f"{self.nomination_id}: {self.user_id}"
+
+
 def _attachment_path(instance, filename):
     """Stored under a random name; the user's file name is kept for display only."""
     suffix = PurePosixPath(filename).suffix.lower()[:8]

@@ -9,6 +9,12 @@ same permission names; the services check them again on the locked row.
 - The **office** overrides an ineligible verdict (with a reason), publishes disclosures,
   answers objections, reopens deadlines, and makes the council moves until the council
   service takes them over.
+- **Separation of duties**: whoever proposed a nomination (created it, edited its dossier,
+  attached its files or its letter's, built its letter, submitted it; an office user who
+  created it on a unit's behalf included) never reviews, comments as reviewer, accepts,
+  returns, overrides, answers its objections or makes its council moves: someone else at
+  the same level must. The services refuse it with their own message; the predicates below
+  keep pages and the API from offering it.
 - **Council members** read nominations accepted for the council and later; **every staff
   member** reads the nominees of a published disclosure and may object to them.
 """
@@ -74,6 +80,38 @@ def is_disclosed(user, nomination) -> bool:
     return bool(nomination is not None and nomination.disclosures.exists())
 
 
+_PROPOSERS_ATTR = "_proposer_ids"
+
+
+def proposer_ids(nomination) -> frozenset[int]:
+    """Ids of the users who proposed ``nomination`` (one query, cached on the instance)."""
+    cached = getattr(nomination, _PROPOSERS_ATTR, None)
+    if cached is None:
+        from awards.models import NominationProposer
+
+        cached = frozenset(
+            NominationProposer.objects.filter(nomination_id=nomination.pk).values_list(
+                "user_id", flat=True
+            )
+        )
+        setattr(nomination, _PROPOSERS_ATTR, cached)
+    return cached
+
+
+def forget_proposers(nomination) -> None:
+    """Drop the cached proposers (after recording a new one)."""
+    if hasattr(nomination, _PROPOSERS_ATTR):
+        delattr(nomination, _PROPOSERS_ATTR)
+
+
+@rules.predicate
+def is_proposer(user, nomination) -> bool:
+    """``user`` proposed this nomination (see the module's note on separation of duties)."""
+    if nomination is None or nomination.pk is None or not getattr(user, "pk", None):
+        return False
+    return user.pk in proposer_ids(nomination)
+
+
 @rules.predicate
 def may_prepare(user) -> bool:
     """The office, or a unit officer with a scope."""
@@ -82,6 +120,7 @@ def may_prepare(user) -> bool:
 
 proposer = is_office | covers_proposing_unit
 reviewer = is_office | (is_unit_level & covers_proposing_unit)
+independent = ~is_proposer
 
 rules.add_perm("nominations.browse", is_staff_member)
 rules.add_perm("nominations.create", may_prepare)
@@ -92,13 +131,13 @@ rules.add_perm(
 rules.add_perm("nominations.edit", proposer & is_editable)
 rules.add_perm("nominations.submit", proposer)
 rules.add_perm("nominations.withdraw", proposer)
-rules.add_perm("nominations.review", reviewer)
-rules.add_perm("nominations.comment", reviewer)
-rules.add_perm("nominations.override", is_office)
-rules.add_perm("nominations.council", is_office)
+rules.add_perm("nominations.review", reviewer & independent)
+rules.add_perm("nominations.comment", reviewer & independent)
+rules.add_perm("nominations.override", is_office & independent)
+rules.add_perm("nominations.council", is_office & independent)
 rules.add_perm("nominations.disclose", is_office)
 rules.add_perm("nominations.object", is_staff_member & is_disclosed & before_council)
-rules.add_perm("nominations.answer_objection", is_office)
+rules.add_perm("nominations.answer_objection", is_office & independent)
 rules.add_perm("nominations.reopen_deadline", is_office)
 rules.add_perm("nominations.view_disclosures", is_staff_member)
 rules.add_perm("nominations.from_proposals", is_office)

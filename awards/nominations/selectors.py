@@ -18,7 +18,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from awards.models import Disclosure, Nomination, NominationLevel, Objection
+from awards.models import Disclosure, Nomination, NominationLevel, NominationProposer, Objection
 from awards.models.nominations import EDITABLE_STATES
 from awards.nominations.rules import COUNCIL_STATES
 from emulation_portal.permissions import is_council_member, is_office, is_unit_officer
@@ -46,14 +46,29 @@ def visible(user) -> QuerySet[Nomination]:
 
 def reviewable(user) -> QuerySet[Nomination]:
     """The nominations ``user`` reviews: all for the office; unit-level ones of their scope
-    for a unit officer."""
+    for a unit officer; in both cases none that ``user`` proposed."""
     if is_office(user):
-        return Nomination.objects.all()
-    if is_unit_officer(user):
-        return Nomination.objects.filter(
+        qs = Nomination.objects.all()
+    elif is_unit_officer(user):
+        qs = Nomination.objects.filter(
             scope_q(user, "proposing_unit__"), level=NominationLevel.UNIT
         )
-    return Nomination.objects.none()
+    else:
+        return Nomination.objects.none()
+    return qs.exclude(
+        Exists(NominationProposer.objects.filter(nomination=OuterRef("pk"), user_id=user.pk))
+    )
+
+
+def proposed_by(user, ids) -> set[int]:
+    """Which of the nominations ``ids`` ``user`` proposed (one query)."""
+    if not ids:
+        return set()
+    return set(
+        NominationProposer.objects.filter(user_id=user.pk, nomination_id__in=ids).values_list(
+            "nomination_id", flat=True
+        )
+    )
 
 
 def _with_deadline(qs: QuerySet[Nomination]) -> QuerySet[Nomination]:

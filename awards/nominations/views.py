@@ -37,8 +37,8 @@ def _flash(request, exc: Exception) -> None:
     if isinstance(exc, ValidationError):
         for msg in _errors(exc):
             messages.error(request, msg)
-    else:
-        messages.error(request, _("You are not allowed to do this."))
+    else:  # the service's reason when it gave one (e.g. separation of duties)
+        messages.error(request, str(exc) or _("You are not allowed to do this."))
 
 
 def _form_error(form, exc: ValidationError) -> None:
@@ -85,6 +85,16 @@ def queue(request):
         else:
             rows = list(selectors.reviewable(user).filter(pk__in=ids))
             result = services.bulk_transition(user, rows, move)
+            skipped = len(set(ids)) - len(rows)
+            if skipped:
+                messages.error(
+                    request,
+                    _(
+                        "%(n)s selected nomination(s) are not yours to review: you proposed "
+                        "them, or they are reviewed elsewhere."
+                    )
+                    % {"n": skipped},
+                )
             if result.done:
                 messages.success(request, _("%(n)s nomination(s) done.") % {"n": len(result.done)})
             for pk, reason in result.refused.items():
@@ -94,9 +104,11 @@ def queue(request):
     page = Paginator(ids, 50).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
+    rows = selectors.rows_for(page.object_list)
+    can_bulk = user.has_perm("nominations.override") or bool(selectors.reviewable(user).exists())
     context = {
         "page": page,
-        "rows": selectors.rows_for(page.object_list),
+        "rows": rows,
         "today": timezone.localdate(),
         "filters": {k: request.GET.get(k, "") for k in selectors.FILTERS},
         "querystring": params.urlencode(),
@@ -104,8 +116,9 @@ def queue(request):
         "awards": AwardType.objects.order_by("order", "code"),
         "units": _units_for(user).only("pk", "name", "depth")[:300],
         "blocs": Bloc.objects.order_by("kind", "code"),
-        "can_bulk": user.has_perm("nominations.override")
-        or bool(selectors.reviewable(user).exists()),
+        "can_bulk": can_bulk,
+        # the user's own proposals get no checkbox: they may not review them
+        "proposed": selectors.proposed_by(user, [n.pk for n in rows]) if can_bulk else set(),
         "can_propose": user.has_perm("nominations.from_proposals"),
     }
     return render(request, "awards/nominations/queue.html", context)

@@ -265,7 +265,8 @@ def test_unit_level_title_is_reviewed_inside_the_unit(world):
     n = services.transition(world.officer, n, "submit")
     with pytest.raises(PermissionDenied):
         services.transition(world.other_officer, n, "accept")
-    n = services.transition(world.officer, n, "accept")
+    # another officer of the unit, not the one who proposed it (separation of duties)
+    n = services.transition(f.officer(world.vp, "cb_vp_2"), n, "accept")
     assert n.state == S.ACCEPTED
 
 

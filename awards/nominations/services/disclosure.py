@@ -21,6 +21,7 @@ from awards.nominations.services.common import (
     _lock,
     _require,
 )
+from awards.nominations.services.duties import require_independent
 from emulation_portal import audit
 from emulation_portal.jobs import enqueue
 
@@ -86,6 +87,7 @@ def raise_objection(actor, nomination: Nomination, *, text: str) -> Objection:
 @transaction.atomic
 def answer_objection(actor, objection: Objection, *, answer: str) -> Objection:
     """The office answers an objection (once; the answer is on record)."""
+    require_independent(actor, objection.nomination)
     _require(actor, "nominations.answer_objection", objection.nomination)
     answer = _clean_text(answer)
     if not answer:

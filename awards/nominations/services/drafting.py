@@ -25,6 +25,7 @@ from awards.nominations.services.common import (
     level_for,
     rewards_history,
 )
+from awards.nominations.services.duties import copy_batch_proposers, note_proposer
 from emulation_portal import audit
 from units.models import Person, Unit
 
@@ -146,6 +147,8 @@ def create_nomination(
             nomination.save()
     except IntegrityError:
         raise _duplicate(person, unit) from None
+    note_proposer(actor, [nomination])
+    copy_batch_proposers(nomination)
     audit.record(
         actor,
         "nomination.create",
@@ -206,6 +209,7 @@ def update_dossier(actor, nomination: Nomination, *, version: int, **changes) ->
         raise _conflict()
     current.refresh_from_db()
     changed = {k: v for k, v in after.items() if before.get(k) != v}
+    note_proposer(actor, [current])
     audit.record(
         actor,
         "nomination.edit",

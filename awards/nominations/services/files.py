@@ -21,6 +21,7 @@ from awards.nominations.services.common import (
     _lock,
     _require,
 )
+from awards.nominations.services.duties import note_proposer
 from emulation_portal import audit
 
 
@@ -38,6 +39,7 @@ def add_attachment(
     checked = uploads.check_upload(upload)
     att = _store(actor, checked, kind, nomination=n)
     Nomination.objects.filter(pk=n.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    note_proposer(actor, [n])
     audit.record(
         actor,
         "nomination.attach",
@@ -76,10 +78,12 @@ def remove_attachment(actor, attachment: Attachment) -> None:
         n = _lock(attachment.nomination)
         _require(actor, "nominations.edit", n)
         Nomination.objects.filter(pk=n.pk).update(version=F("version") + 1)
+        note_proposer(actor, [n])
         obj = n
     else:
         batch = attachment.batch
         _require(actor, "nominations.submit", Nomination(proposing_unit=batch.proposing_unit))
+        note_proposer(actor, batch.nominations.values_list("pk", flat=True))
         obj = batch
     name, storage = attachment.file.name, attachment.file.storage
     audit.record(
@@ -100,6 +104,7 @@ def add_batch_attachment(actor, batch: Batch, upload, *, kind: str) -> Attachmen
         raise ValidationError({"kind": _("Choose which document this is.")})
     checked = uploads.check_upload(upload)
     att = _store(actor, checked, kind, batch=batch)
+    note_proposer(actor, batch.nominations.values_list("pk", flat=True))
     audit.record(
         actor,
         "batch.attach",

@@ -29,6 +29,7 @@ from awards.nominations.services.drafting import (
     _live_exists,
     create_nomination,
 )
+from awards.nominations.services.duties import note_proposer
 from awards.nominations.services.transitions import BulkResult, bulk_transition
 from emulation_portal import audit
 from units.models import BlocMembership, BlocRole, Unit
@@ -133,6 +134,7 @@ def build_batch(
         raise ValidationError(
             _("Another nomination for one of these people was created meanwhile; try again.")
         ) from None
+    note_proposer(actor, batch.nominations.values_list("pk", flat=True))
     audit.record(
         actor,
         "batch.build",

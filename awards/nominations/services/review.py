@@ -19,6 +19,7 @@ from awards.nominations.services.common import (
     _lock,
     _require,
 )
+from awards.nominations.services.duties import require_independent
 from emulation_portal import audit
 
 
@@ -26,6 +27,7 @@ from emulation_portal import audit
 def add_comment(actor, nomination: Nomination, *, section: str, text: str) -> ReviewComment:
     """A reviewer's comment on one section of the dossier (kept for the current round)."""
     n = _lock(nomination)
+    require_independent(actor, n)
     _require(actor, "nominations.comment", n)
     text = _clean_text(text)
     if not text:
@@ -62,6 +64,7 @@ def override_verdict(actor, nomination: Nomination, *, reason: str) -> Nominatio
     """The office lets an ineligible nomination go forward, with a written reason (audited).
     An empty reason clears nothing: it is refused."""
     n = _lock(nomination)
+    require_independent(actor, n)
     _require(actor, "nominations.override", n)
     reason = _clean_text(reason)
     if len(reason) < 10:

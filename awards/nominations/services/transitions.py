@@ -26,6 +26,7 @@ from awards.nominations.services.common import (
     _lock,
     _require,
 )
+from awards.nominations.services.duties import INDEPENDENT_PERMS, note_proposer, require_independent
 from emulation_portal import audit
 from emulation_portal.jobs import enqueue
 
@@ -99,6 +100,8 @@ def transition(
     if spec is None:
         raise ValidationError(_("Unknown step: %(move)s.") % {"move": move}, code="unknown_move")
     n = _lock(nomination)
+    if spec.perm in INDEPENDENT_PERMS:
+        require_independent(actor, n)
     _require(actor, spec.perm, n)
     if version is not None and int(version) != n.version:
         raise _conflict()
@@ -126,6 +129,7 @@ def transition(
             "verdict": n.verdict_id,
             "resubmission": n.state == S.RETURNED,
         }
+        note_proposer(actor, [n])
     elif move == "return":
         comments = [(s, _clean_text(t)) for s, t in (comments or []) if _clean_text(t)]
         valid = set(Section.values)
