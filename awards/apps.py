@@ -39,3 +39,6 @@ class AwardsConfig(AppConfig):
         from awards.nominations.setup import ready as nominations_ready
 
         nominations_ready()
+        from awards.council.setup import ready as council_ready
+
+        council_ready()

@@ -1,6 +1,24 @@
 """Awards models, one module per area. Append new modules' names here."""
 
 from .catalogue import AwardCategory, AwardSubject, AwardType, BaseSalary, ConferringAuthority
+from .council import (
+    Attendance,
+    AttendanceStatus,
+    Ballot,
+    BallotChoice,
+    Choice,
+    Council,
+    CouncilLevel,
+    CouncilMember,
+    CouncilSession,
+    CouncilTerm,
+    MemberRole,
+    Recusal,
+    SessionItem,
+    SessionRule,
+    SessionState,
+    VoterRoll,
+)
 from .nominations import (
     Attachment,
     AttachmentKind,
@@ -19,6 +37,22 @@ from .rules import Rule, RuleSet
 from .verdicts import EligibilityVerdict
 
 __all__ = [
+    "Attendance",
+    "AttendanceStatus",
+    "Ballot",
+    "BallotChoice",
+    "Choice",
+    "Council",
+    "CouncilLevel",
+    "CouncilMember",
+    "CouncilSession",
+    "CouncilTerm",
+    "MemberRole",
+    "Recusal",
+    "SessionItem",
+    "SessionRule",
+    "SessionState",
+    "VoterRoll",
     "Attachment",
     "AttachmentKind",
     "AwardCategory",

@@ -108,6 +108,27 @@ class Rule(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(1)],
         help_text=_("Share of ALL council members who must approve (e.g. 0.900); empty: no vote"),
     )
+    # The council's vote (``awards.council``): whether a ballot is needed, its base (all
+    # members), quorum, secret or named, the tie rule under a quota, and where they come from.
+    ballot_required = models.BooleanField(_("council ballot required"), default=False)
+    vote_base = models.CharField(
+        _("threshold base"),
+        max_length=20,
+        choices=[("all_members", _("All members of the council"))],
+        default="all_members",
+    )
+    quorum_numerator = models.PositiveSmallIntegerField(_("quorum numerator"), default=2)
+    quorum_denominator = models.PositiveSmallIntegerField(_("quorum denominator"), default=3)
+    ballot_secret = models.BooleanField(_("secret ballot"), default=True)
+    tie_rule = models.CharField(
+        _("tie rule under a quota"),
+        max_length=20,
+        choices=[("rank_chair", _("Rank by approvals; the chair decides a final tie"))],
+        default="rank_chair",
+    )
+    vote_legal_reference = models.CharField(
+        _("legal reference of the vote"), max_length=500, blank=True
+    )
     quota_enabled = models.BooleanField(_("quota on"), default=False)
     quota_share = models.DecimalField(
         _("quota share"),
@@ -146,6 +167,15 @@ class Rule(models.Model):
                 condition=Q(vote_threshold__isnull=True)
                 | (Q(vote_threshold__gte=0) & Q(vote_threshold__lte=1)),
                 name="rule_vote_threshold_share",
+            ),
+            models.CheckConstraint(
+                condition=Q(quorum_denominator__gt=0)
+                & Q(quorum_numerator__lte=models.F("quorum_denominator")),
+                name="rule_quorum_share",
+            ),
+            models.CheckConstraint(
+                condition=Q(ballot_required=False) | Q(vote_threshold__isnull=False),
+                name="rule_ballot_has_threshold",
             ),
         ]
 
