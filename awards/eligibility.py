@@ -350,9 +350,14 @@ class Judge:
         return False, [R(gettext_noop("None of the alternative paths is met:"), False), *failed]
 
     def _window(self, length: int, start: int | None) -> tuple[list[int], bool]:
-        first = self.year - length + 1
-        years = list(range(max(first, start) if start else first, self.year + 1))
-        return years, not start or first >= start
+        """The years a node counts over, and whether they are as many as it asks for.
+        Outside an "after" chain: the ``length`` years ending with the judged year. Inside
+        one (``start``): the whole period from ``start`` to the judged year, however long
+        (principle 7), enough when it is at least ``length`` years."""
+        if start:
+            years = list(range(start, self.year + 1))
+            return years, len(years) >= length
+        return list(range(self.year - length + 1, self.year + 1)), True
 
     def _c_rating_at_least(self, node, start):
         wanted = node["rating_at_least"]
@@ -390,6 +395,33 @@ class Judge:
         years, full = self._window(n, start)
         bad = [y for y in years if ratings.get(y, 0) < rank]
         ok = full and not bad
+        if start and full:
+            # The period after an award is one unbroken run to the judged year.
+            msg = (
+                gettext_noop(
+                    "%(who)s rated %(rating)s or better in every year of the period %(years)s "
+                    "(%(count)s years, needs at least %(n)s): %(detail)s."
+                )
+                if ok
+                else gettext_noop(
+                    "%(who)s needs every year of the period %(years)s rated %(rating)s or "
+                    "better (an unbroken run of at least %(n)s years), but not in %(bad)s: "
+                    "%(detail)s."
+                )
+            )
+            return ok, [
+                R(
+                    msg,
+                    ok,
+                    who=who,
+                    rating=wanted,
+                    n=n,
+                    count=len(years),
+                    years=_span(years),
+                    bad=bad,
+                    detail=self._ratings_detail(years),
+                )
+            ]
         if ok and n == 1:
             msg = gettext_noop("%(who)s rated %(rating)s or better in %(year)s: %(detail)s.")
         elif ok:
@@ -439,7 +471,7 @@ class Judge:
                 ),
                 ok,
                 award=code,
-                n=n,
+                n=len(years) if ok else n,
                 years=_span(years),
                 year=self.year,
                 missing=missing if full else [*range(self.year - n + 1, start), *missing],
@@ -467,8 +499,8 @@ class Judge:
         held = {y for y in self.f.awards.get(code, ()) if y <= self.year}
         if self.held(code, self.year):
             held.add(self.year)
-        first = self.year - window + 1 if window else None
-        lower = max(x for x in (first, start) if x is not None) if (first or start) else None
+        # Inside an "after" chain the whole period counts, not the window (principle 7).
+        lower = start or (self.year - window + 1 if window else None)
         counted = sorted(y for y in held if lower is None or y >= lower)
         ok = len(counted) >= times
         if window:
@@ -764,9 +796,7 @@ def _compile(node: dict, code: str):  # noqa: C901 - one branch per node kind
             times, window = node["times"], node["window"]
 
             def rating_times(j, s):
-                first = j.year - window + 1
-                if s and s > first:
-                    first = s
+                first = s or j.year - window + 1
                 rt = j.f.ratings
                 return sum(1 for y in range(first, j.year + 1) if rt.get(y, 0) >= rank) >= times
 
@@ -775,8 +805,10 @@ def _compile(node: dict, code: str):  # noqa: C901 - one branch per node kind
 
         def rating_years(j, s):
             first = j.year - n + 1
-            if s and first < s:
-                return False
+            if s:
+                if first < s:
+                    return False
+                first = s  # the whole period after the award, unbroken
             rt = j.f.ratings
             return all(rt.get(y, 0) >= rank for y in range(first, j.year + 1))
 
@@ -786,8 +818,10 @@ def _compile(node: dict, code: str):  # noqa: C901 - one branch per node kind
 
         def consecutive(j, s):
             first = j.year - n + 1
-            if s and first < s:
-                return False
+            if s:
+                if first < s:
+                    return False
+                first = s
             return all(j.held(award, y) for y in range(first, j.year + 1))
 
         return consecutive
@@ -795,9 +829,7 @@ def _compile(node: dict, code: str):  # noqa: C901 - one branch per node kind
         award, times, window = node["holds_award"], node.get("times", 1), node.get("window")
 
         def holds(j, s):
-            lower = j.year - window + 1 if window else None
-            if s and (lower is None or s > lower):
-                lower = s
+            lower = s or (j.year - window + 1 if window else None)
             years = j.f.awards.get(award, ())
             count = sum(1 for y in years if y < j.year and (lower is None or y >= lower))
             if (lower is None or j.year >= lower) and j.held(award, j.year):
@@ -813,9 +845,7 @@ def _compile(node: dict, code: str):  # noqa: C901 - one branch per node kind
         rank, within, count = SCOPE_RANK[body["scope"]], body["within_years"], body.get("count", 1)
 
         def initiative(j, s):
-            lo = j.year - within + 1
-            if s and s > lo:
-                lo = s
+            lo = s or j.year - within + 1
             me = (code, j.year)
             found = 0
             for _id, y, scope_rank, _title, used in j.f.initiatives:
@@ -938,6 +968,41 @@ def award_needs(rules: Iterable[RuleData], extra: Iterable[str] = ()) -> dict[st
     return needs
 
 
+@dataclass(frozen=True, slots=True)
+class RunNeeds:
+    """What the rules count inside "after" periods, which run from the year after an award
+    to the judged year however long (principle 7), so possibly before the years a pass
+    reads for everyone: ``after`` the codes that start such a period, ``awards`` the codes
+    counted inside one, ``initiatives`` whether initiatives are counted inside one."""
+
+    after: frozenset[str] = frozenset()
+    awards: frozenset[str] = frozenset()
+    initiatives: bool = False
+
+
+def run_needs(rules: Iterable[RuleData]) -> RunNeeds:
+    after: set[str] = set()
+    inner: set[str] = set()
+    initiatives = []
+
+    def visit_inner(node):
+        if isinstance(node.get("consecutive"), dict):
+            inner.add(node["consecutive"]["award"])
+        if "holds_award" in node:
+            inner.add(node["holds_award"])
+        if "initiative" in node:
+            initiatives.append(True)
+
+    def visit(node):
+        if isinstance(node.get("after_award"), dict):
+            after.add(node["after_award"]["award"])
+            conditions._walk(node["after_award"].get("then"), visit_inner)
+
+    for rule in rules:
+        conditions._walk(rule.condition, visit)
+    return RunNeeds(frozenset(after), frozenset(inner), bool(initiatives))
+
+
 def _award_filter(year: int, needs: dict[str, int | None], ids: dict[str, int]) -> Q | None:
     groups: dict[int | None, list[int]] = defaultdict(list)
     for code, years in needs.items():
@@ -1051,18 +1116,32 @@ def iter_people_facts(
     needs: dict[str, int | None] | None = None,
     prefetch: bool | None = None,
     initiatives: bool = True,
+    runs: RunNeeds | None = None,
 ) -> Iterator[Facts]:
     """Facts of people, chunk by chunk: at most 5 queries per chunk of ``chunk`` ids.
     ``needs`` (see :func:`award_needs`) limits the award records read; None reads all.
     ``prefetch`` loads the next chunk in a background thread while the caller judges the
     current one (None: whenever that is safe, see :func:`_can_prefetch`). ``initiatives``
-    False: the rules judged read none, so they are not read (one query fewer a chunk)."""
+    False: the rules judged read none, so they are not read (one query fewer a chunk).
+    ``runs`` (see :func:`run_needs`): people whose "after" period starts before the years
+    read for everyone get its earlier ratings and counted awards too (at most 2 more
+    queries, only for chunks that hold such people)."""
     codes = codes if codes is not None else _award_codes()
     if needs is None:
         award_q = Q(year__lte=year)
     else:
         award_q = _award_filter(year, needs, {c: i for i, c in codes.items()})
     first_year = year - lookback + 1
+    runs = runs if runs is not None and runs.after else None
+    # Award codes counted inside "after" periods, and the first year read for everyone.
+    run_floors = {}
+    if runs is not None and needs is not None:
+        ids = {c: i for i, c in codes.items()}
+        run_floors = {
+            ids[c]: year - needs[c] + 1
+            for c in runs.awards
+            if c in ids and needs.get(c) is not None
+        }
     years = list(range(first_year, year + 1))
     pivot_years = [f"r{y}" for y in years]
     pivot = {f"r{y}": Max(Case(When(year=y, then="rating"), default=Value(""))) for y in years}
@@ -1081,6 +1160,9 @@ def iter_people_facts(
         codes=codes,
         rating_dicts={},
         initiatives=initiatives,
+        initiatives_from=1 if runs is not None and runs.initiatives else first_year,
+        runs=runs,
+        run_floors=run_floors,
     )
     spans = _id_chunks(person_ids, base, chunk, subset=unit_ids is not None)
     if prefetch is None:
@@ -1090,7 +1172,19 @@ def iter_people_facts(
 
 
 def _load_people_chunk(
-    span, base, award_q, first_year, year, pivot, pivot_years, codes, rating_dicts, initiatives
+    span,
+    base,
+    award_q,
+    first_year,
+    year,
+    pivot,
+    pivot_years,
+    codes,
+    rating_dicts,
+    initiatives,
+    initiatives_from=None,
+    runs=None,
+    run_floors=None,
 ):
     """Facts of one chunk of people ``span`` = (lo, hi, explicit ids or None): 5 queries.
     ``rating_dicts``: the pass's ratings dictionaries by the ratings as read; people rated
@@ -1158,8 +1252,10 @@ def _load_people_chunk(
             f.awards.setdefault(code, set()).add(y)
         else:
             _append(f, "not_counted", (code, y, kind))
+    if runs is not None:
+        _read_runs(people, runs, run_floors, first_year, year, codes)
     initiative_rows = (
-        Initiative.objects.filter(rng, year__gte=first_year, year__lte=year)
+        Initiative.objects.filter(rng, year__gte=initiatives_from or first_year, year__lte=year)
         .order_by("year", "id")
         .values_list("id", "person_id", "year", "scope", "title", "use__award_type_id", "use__year")
         if initiatives
@@ -1181,6 +1277,59 @@ def _load_people_chunk(
         if f is not None:
             _append(f, "disciplines", (DISCIPLINE_RANK[level], level, s, e))
     return people
+
+
+def _read_runs(people, runs, run_floors, first_year, year, codes) -> None:
+    """Complete the "after" periods that start before ``first_year``: the earlier ratings
+    and the earlier records of the awards counted in them, from each person's own start
+    (one query each, for the people concerned only). The ratings join the person's
+    ``rating_key``, so the signature still tells such people apart."""
+    starts = {}
+    for pid, f in people.items():
+        awards = f.awards
+        start = None
+        for code in runs.after:
+            held = awards.get(code)
+            if held:
+                begins = max(held) + 1
+                if start is None or begins < start:
+                    start = begins
+        if start is not None and start < first_year:
+            starts[pid] = start
+    if not starts:
+        return
+    ids, lo = sorted(starts), min(starts.values())
+    older: dict[int, dict[int, int]] = defaultdict(dict)
+    for pid, y, rating in (
+        PersonYear.objects.filter(person_id__in=ids, year__gte=lo, year__lt=first_year)
+        .order_by()
+        .values_list("person_id", "year", "rating")
+    ):
+        if y >= starts[pid]:
+            older[pid][y] = _RANK[rating]
+    for pid, extra in older.items():
+        f = people[pid]
+        f.ratings = {**extra, **f.ratings}  # a new dict: the old one may be shared
+        if f.rating_key is not None:
+            f.rating_key = (tuple(sorted(extra.items())), *f.rating_key)
+    if not run_floors:
+        return
+    before = Q()
+    for type_id, floor in run_floors.items():
+        before |= Q(award_type_id=type_id, year__lt=floor)
+    for pid, type_id, y, kind in (
+        AwardRecord.objects.filter(before, person_id__in=ids, year__gte=lo)
+        .order_by("year")
+        .values_list("person_id", "award_type_id", "year", "kind")
+    ):
+        if y < starts[pid]:
+            continue
+        f = people[pid]
+        code = codes[type_id]
+        if kind == AwardKind.CONG_TRANG:
+            f.awards.setdefault(code, set()).add(y)
+        else:
+            _append(f, "not_counted", (code, y, kind))
 
 
 def _append(f: Facts, name: str, item) -> None:
@@ -1281,6 +1430,7 @@ def member_stats(
         codes=codes,
         needs=needs,
         initiatives=_reads_initiatives(person_rules.values()),
+        runs=run_needs(person_rules.values()),
     ):
         unit = f.unit_id
         if wanted_units is not None and unit not in wanted_units:
@@ -1413,6 +1563,7 @@ def _judge(year, subject_type, subject_ids, award_codes, unit_ids, rule_set, chu
                 codes=codes,
                 needs=award_needs(person_rules.values()),
                 initiatives=_reads_initiatives(person_rules.values()),
+                runs=run_needs(person_rules.values()),
             ):
                 key = f.signature()
                 results = memo.get(key)
@@ -1440,9 +1591,11 @@ def _judge(year, subject_type, subject_ids, award_codes, unit_ids, rule_set, chu
                 chunk=chunk,
             )
             compiled = compile_rules(unit_rules)
-            for f in iter_unit_facts(
-                year, _lookback(unit_rules.values()), unit_ids=ids, members=stats, codes=codes
-            ):
+            # An "after" period may reach any year back: a unit's few ratings are all read.
+            unit_lookback = (
+                year if run_needs(unit_rules.values()).after else _lookback(unit_rules.values())
+            )
+            for f in iter_unit_facts(year, unit_lookback, unit_ids=ids, members=stats, codes=codes):
                 j = Judge(f, year, unit_rules, compiled)
                 for code in targets:
                     yield j.verdict(code)

@@ -60,7 +60,8 @@ history = st.fixed_dictionaries(
     }
 )
 
-# Histories built around the chains: a BK_BO a few years back, good years, CSTD_CS in some.
+# Histories built around the chains: a BK_BO a few years back (runs after it of 3 to 8 years,
+# longer than the 5 years the rules read for everyone), good years, CSTD_CS in some.
 chain_history = st.fixed_dictionaries(
     {
         "ratings": st.lists(
@@ -71,13 +72,13 @@ chain_history = st.fixed_dictionaries(
         "awards": st.tuples(
             st.tuples(
                 st.just("BK_BO"),
-                st.integers(Y - 5, Y - 3),
+                st.integers(Y - 8, Y - 3),
                 st.sampled_from(["cong_trang", "cong_trang", "dot_xuat"]),
             ),
             st.lists(
                 st.tuples(
                     st.just("CSTD_CS"),
-                    st.integers(Y - 5, Y),
+                    st.integers(Y - 8, Y),
                     st.sampled_from(["cong_trang", "cong_trang", "cong_trang", "dot_xuat"]),
                 ),
                 min_size=3,
@@ -156,17 +157,18 @@ class Reference:
         return path1 or path2
 
     def bk_ttg(self):
+        """Principle 7: the period runs unbroken from the year after the latest BK_BO to Y,
+        at least 5 years, and its 3 CSTD_CS are counted over all of it."""
         if self.disciplined():
             return False
         bk = [y for c, y in self.regular if c == "BK_BO" and y <= Y]
         if not bk:
             return False
-        start = max(bk) + 1
-        if start > Y - 4:
-            return False
-        years = range(Y - 4, Y + 1)
-        return all(self.rating(y) >= 3 for y in years) and (
-            sum(self.held("CSTD_CS", y) for y in years) >= 3
+        years = range(max(bk) + 1, Y + 1)
+        return (
+            len(years) >= 5
+            and all(self.rating(y) >= 3 for y in years)
+            and sum(self.held("CSTD_CS", y) for y in years) >= 3
         )
 
 
