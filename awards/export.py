@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from awards import selectors
+from emulation_portal import cells as inert
 
 
 def eligibility_xlsx(
@@ -33,15 +34,18 @@ def eligibility_xlsx(
     )
     for n, v in enumerate(stream, 1):
         ws.append(
-            [
-                _("person") if v.subject_type == "person" else _("unit"),
-                v.subject_code,
-                v.subject_name,
-                v.award_code,
-                yes if v.eligible else no,
-                v.rule_set,
-                "\n".join(r.render() for r in v.reasons),
-            ]
+            inert.xlsx_row(
+                ws,
+                [
+                    _("person") if v.subject_type == "person" else _("unit"),
+                    v.subject_code,
+                    v.subject_name,
+                    v.award_code,
+                    yes if v.eligible else no,
+                    v.rule_set,
+                    "\n".join(r.render() for r in v.reasons),
+                ],
+            )
         )
         if progress and n % 5000 == 0:
             progress(n)

@@ -25,6 +25,7 @@ from campaigns.models import (
     Signature,
 )
 from emulation_portal.permissions import RulesPermission
+from emulation_portal.validators import LONG_TEXT_MAX
 from units.models import BlocMembership, Person, Unit
 
 
@@ -348,7 +349,7 @@ class ScoreSerializer(serializers.ModelSerializer):
 
 class AdjustSerializer(serializers.Serializer):
     points = serializers.DecimalField(max_digits=7, decimal_places=2)
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=LONG_TEXT_MAX)
     version = serializers.IntegerField()
 
 

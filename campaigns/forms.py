@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import AwardCode, CampaignKind, CriterionKind, MeetingKind, PhaseKind
+from emulation_portal.validators import LONG_TEXT_MAX
 from units.models import BlocRole, Person, Unit
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -25,7 +26,9 @@ class CampaignForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=CampaignKind.choices)
     name = forms.CharField(label=_("Name"), max_length=400)
     theme = forms.CharField(label=_("Theme"), max_length=500, required=False)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    description = forms.CharField(
+        label=_("Description"), max_length=LONG_TEXT_MAX, widget=forms.Textarea, required=False
+    )
     starts_on = forms.DateField(label=_("Starts on"), widget=DATE)
     ends_on = forms.DateField(label=_("Ends on"), widget=DATE)
 
@@ -43,7 +46,9 @@ class PhaseForm(forms.Form):
 class ExtensionForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
     closes_on = forms.DateField(label=_("New deadline"), widget=DATE)
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,17 +69,22 @@ class RegistrationForm(forms.Form):
         label=_("Collective title aimed for"), choices=TITLE_CHOICES
     )
     targets = forms.CharField(
-        label=_("Targets"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Targets"),
+        max_length=LONG_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
     people = forms.CharField(
         label=_("People aiming for individual titles"),
         help_text=_("One per line: person code, then the title code (e.g. NV0001 CSTD_CS)."),
+        max_length=LONG_TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
     )
     initiatives = forms.CharField(
         label=_("Planned initiatives"),
         help_text=_("One per line."),
+        max_length=LONG_TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
@@ -107,10 +117,16 @@ class RegistrationForm(forms.Form):
 class PledgeForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
     text = forms.CharField(
-        label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}), required=False
+        label=_("Text"),
+        max_length=LONG_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
     )
     targets = forms.CharField(
-        label=_("Targets"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("Targets"),
+        max_length=LONG_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
     )
     signing_meeting = forms.ModelChoiceField(
         label=_("Signing meeting"), queryset=None, required=False
@@ -133,20 +149,27 @@ CriterionFormSet = forms.formset_factory(CriterionForm, extra=3, max_num=60)
 
 
 class ReviseForm(forms.Form):
-    change_note = forms.CharField(label=_("What changes"), widget=forms.Textarea(attrs={"rows": 2}))
+    change_note = forms.CharField(
+        label=_("What changes"), max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ScoreForm(forms.Form):
     points = forms.DecimalField(label=_("Points"), max_digits=7, decimal_places=2)
     evidence = forms.CharField(
-        label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Evidence"),
+        required=False,
+        max_length=LONG_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class AdjustForm(forms.Form):
     points = forms.DecimalField(label=_("Adjusted points"), max_digits=7, decimal_places=2)
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
@@ -163,7 +186,10 @@ class MeetingForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     minutes = forms.CharField(
-        label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("Minutes"),
+        max_length=LONG_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
     )
 
     def __init__(self, *args, units=None, **kwargs):
@@ -174,7 +200,10 @@ class MeetingForm(forms.Form):
 
 class MinutesForm(forms.Form):
     minutes = forms.CharField(
-        label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 6}), required=False
+        label=_("Minutes"),
+        max_length=LONG_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
     )
     attendees = forms.ModelMultipleChoiceField(
         label=_("Attending units"),

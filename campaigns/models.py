@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from emulation_portal.validators import LONG_TEXT_MAX
 from units.models import MAX_YEAR, MIN_YEAR, Bloc, BlocRole, Person, Unit
 
 POINTS = {"max_digits": 7, "decimal_places": 2}
@@ -43,7 +44,7 @@ class Campaign(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=CampaignKind.choices)
     name = models.CharField(_("name"), max_length=400)
     theme = models.CharField(_("theme"), max_length=500, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=LONG_TEXT_MAX, blank=True)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     state = models.CharField(
@@ -122,7 +123,7 @@ class PhaseExtension(models.Model):
     )
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE)
     closes_on = models.DateField(_("new deadline"))
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), max_length=LONG_TEXT_MAX)
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
@@ -158,7 +159,7 @@ class Registration(models.Model):
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="registrations"
     )
     collective_title = models.CharField(_("collective title aimed for"), max_length=20)
-    targets = models.TextField(_("targets"), blank=True)
+    targets = models.TextField(_("targets"), max_length=LONG_TEXT_MAX, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     submitted_by = models.ForeignKey(
@@ -247,7 +248,7 @@ class BlocMeeting(models.Model):
     other_blocs = models.ManyToManyField(
         Bloc, verbose_name=_("joined by blocs"), blank=True, related_name="joint_meetings"
     )
-    minutes = models.TextField(_("minutes"), blank=True)
+    minutes = models.TextField(_("minutes"), max_length=LONG_TEXT_MAX, blank=True)
     flag_slots = models.PositiveSmallIntegerField(_("ministry flags to propose"), default=1)
     bk_slots = models.PositiveSmallIntegerField(_("Bằng khen to propose"), default=2)
     result_recorded_at = models.DateTimeField(_("result recorded at"), null=True, blank=True)
@@ -312,9 +313,9 @@ class Pledge(models.Model):
         _("state"), max_length=10, choices=PledgeState.choices, default=PledgeState.DRAFT
     )
     title = models.CharField(_("title"), max_length=300)
-    text = models.TextField(_("text"), blank=True)
-    targets = models.TextField(_("targets"), blank=True)
-    change_note = models.TextField(_("what changed"), blank=True)
+    text = models.TextField(_("text"), max_length=LONG_TEXT_MAX, blank=True)
+    targets = models.TextField(_("targets"), max_length=LONG_TEXT_MAX, blank=True)
+    change_note = models.TextField(_("what changed"), max_length=LONG_TEXT_MAX, blank=True)
     previous = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -417,7 +418,7 @@ class Score(models.Model):
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT)
     max_points = models.DecimalField(_("maximum points"), editable=False, **POINTS)
     self_points = models.DecimalField(_("self-assessed points"), **POINTS)
-    evidence = models.TextField(_("evidence"), blank=True)
+    evidence = models.TextField(_("evidence"), max_length=LONG_TEXT_MAX, blank=True)
     final_points = models.DecimalField(_("adjusted points"), null=True, blank=True, **POINTS)
     adjusted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -427,7 +428,7 @@ class Score(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    reason = models.TextField(_("reason for the adjustment"), blank=True)
+    reason = models.TextField(_("reason for the adjustment"), max_length=LONG_TEXT_MAX, blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -471,7 +472,7 @@ class Ranking(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
-    explanation = models.TextField(_("how ties are broken"), blank=True)
+    explanation = models.TextField(_("how ties are broken"), max_length=LONG_TEXT_MAX, blank=True)
 
     class Meta:
         verbose_name = _("ranking")

@@ -15,6 +15,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,9 +23,13 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from emulation_portal import cells as inert
+from emulation_portal.validators import FORMULA_LIKE_MESSAGE
+
 MAX_CELL_CHARS = 2000
 MAX_FILE_BYTES = 200 * 1024 * 1024
 FORMULA_PREFIXES = ("=",)
+_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 OUTCOMES = ("created", "updated", "unchanged")
 
 
@@ -245,6 +250,7 @@ def _check_cells(
     values = {}
     for i, column in enumerate(header):
         value = cells[i] if i < len(cells) else ""
+        lead = value.lstrip(" ")[:1]
         value = value.strip()
         if len(value) > MAX_CELL_CHARS:
             errors.append(
@@ -269,11 +275,20 @@ def _check_cells(
             )
             ok = False
             continue
+        if value and (
+            lead in ("\t", "\r") or (inert.is_formula_like(value) and not _NUMBER.fullmatch(value))
+        ):
+            # every text column of the exchange is a name, code or reference; a quoted
+            # value (inert.escape) passes here and meets the column's own check
+            errors.append(RowError(sheet, rownum, column, str(FORMULA_LIKE_MESSAGE)))
+            ok = False
+            continue
         if "\x00" in value:
             errors.append(RowError(sheet, rownum, column, _("The cell holds a NUL character.")))
             ok = False
             continue
-        values[column] = value
+        # a quote the export put before formula-like text (inert.escape) is not data
+        values[column] = inert.unescape(value)
     return values if ok else None
 
 
@@ -404,6 +419,11 @@ def read_xlsx(stream, errors: list[RowError], label: str = "workbook") -> dict[s
                     value = getattr(cell, "value", None)
                     if getattr(cell, "data_type", None) == "f":
                         value = "=" + str(value).lstrip("=")
+                    elif isinstance(value, str):
+                        # a string cell is text even when it starts with "=": give it the
+                        # CSV form, so only real formulas are refused and the quote the
+                        # CSV reading drops is the one added here
+                        value = inert.escape(value)
                     cells.append(_cell_text(value))
                 records.append((rownum, cells))
             data = _parse_rows(spec, records, errors)
@@ -523,12 +543,8 @@ def export_xlsx(stream) -> None:
         ws = workbook.create_sheet(spec.name)
         ws.append(spec.columns)
         for row in rows:
-            ws.append([_xlsx_value(row.get(c, "")) for c in spec.columns])
+            ws.append(inert.xlsx_row(ws, (row.get(c) for c in spec.columns)))
     workbook.save(stream)
-
-
-def _xlsx_value(value):
-    return "" if value is None else str(value)
 
 
 def export_folder(path: Path) -> list[Path]:
@@ -541,7 +557,7 @@ def export_folder(path: Path) -> list[Path]:
             writer = csv.writer(fh)
             writer.writerow(spec.columns)
             for row in rows:
-                writer.writerow([row.get(c, "") or "" for c in spec.columns])
+                writer.writerow(inert.csv_row(row.get(c) for c in spec.columns))
         written.append(file)
     return written
 
@@ -626,7 +642,7 @@ def import_job(job, reporter) -> tuple[str, bytes] | None:
         writer = csv.writer(buffer)
         writer.writerow(["sheet", "row", "column", "message"])
         for e in result.errors:
-            writer.writerow([e.sheet, e.row or "", e.column, e.message])
+            writer.writerow(inert.csv_row([e.sheet, e.row or "", e.column, e.message]))
         return "import-errors.csv", buffer.getvalue().encode("utf-8-sig")
     reporter.progress(
         result.changed,

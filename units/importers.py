@@ -17,7 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from emulation_portal import audit
+from emulation_portal.cells import is_formula_like
 from emulation_portal.text import nfc
+from emulation_portal.validators import PERSON_NAME_MAX, TITLE_MAX, UNIT_NAME_MAX, check_name
 from units import bulk, services
 from units.exchange import ImportContext, Rows, register_sheet
 from units.models import (
@@ -152,6 +154,17 @@ def _text(row: dict, column: str, max_length: int) -> str:
     return value
 
 
+def _name(row: dict, column: str, max_length: int, stored: str | None = None) -> str:
+    """A name or title: whitespace normalised, at most ``max_length`` characters, not
+    formula-like, unless it is the value ``stored`` already (a record saved before these
+    checks re-imports from its own export)."""
+    value = _text(row, column, max_length if stored is None else 10**6)
+    try:
+        return check_name(value, column, max_length, unchanged_from=stored)
+    except ValidationError as exc:
+        raise RowInvalid(column, _message(exc)[1]) from None
+
+
 def _unit_ref(ctx: ImportContext, row: dict, column: str, required: bool = True):
     code = row.get(column, "")
     if not code:
@@ -224,7 +237,7 @@ def import_units(ctx: ImportContext, rows: Rows) -> None:
 
         def check(row=row):
             code = _code(row, "code")
-            name = _text(row, "name", 300)
+            name = _name(row, "name", UNIT_NAME_MAX, getattr(ctx.unit(code), "name", None))
             if not name:
                 raise RowInvalid("name", _("A value is required."))
             kind = _choice(row, "kind", UnitKind)
@@ -320,7 +333,8 @@ def import_people(ctx: ImportContext, rows: Rows) -> None:
 
         def check(row=row):
             code = _code(row, "code")
-            full_name = _text(row, "full_name", 200)
+            stored = ctx.person(code)
+            full_name = _name(row, "full_name", PERSON_NAME_MAX, getattr(stored, "full_name", None))
             if not full_name:
                 raise RowInvalid("full_name", _("A value is required."))
             gender = _choice(row, "gender", Gender)
@@ -334,7 +348,7 @@ def import_people(ctx: ImportContext, rows: Rows) -> None:
                 "gender": gender,
                 "birth_date": birth,
                 "unit_id": unit.pk,
-                "position": _text(row, "position", 200),
+                "position": _name(row, "position", 200, getattr(stored, "position", None)),
                 "is_manager": _bool(row, "is_manager"),
             }
 
@@ -530,9 +544,15 @@ def import_initiatives(ctx: ImportContext, rows: Rows) -> None:
         def check(row=row):
             person = _person_ref(ctx, row, "person_code")
             year = _year(row)
-            title = _text(row, "title", 500)
+            title = _text(row, "title", TITLE_MAX)
             if not title:
                 raise RowInvalid("title", _("A value is required."))
+            # the title is part of the natural key: a stored one is the same initiative
+            kept = Initiative.objects.filter(person_id=person.pk, year=year, title=title)
+            if is_formula_like(title) and kept.exists():
+                title = _name(row, "title", TITLE_MAX, title)
+            else:
+                title = _name(row, "title", TITLE_MAX)
             scope = _choice(row, "scope", InitiativeScope)
             kind = _choice(row, "kind", InitiativeKind, required=False) or InitiativeKind.INITIATIVE
             recognized = _date(row, "recognized_on")
@@ -675,7 +695,7 @@ def import_blocs(ctx: ImportContext, rows: Rows) -> None:
 
         def write(row=row):
             code = _code(row, "code")
-            name = _text(row, "name", 300)
+            name = _name(row, "name", UNIT_NAME_MAX, getattr(existing.get(code), "name", None))
             if not name:
                 raise RowInvalid("name", _("A value is required."))
             kind = _choice(row, "kind", BlocKind)

@@ -9,6 +9,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from emulation_portal.validators import (
+    LONG_TEXT_MAX,
+    PERSON_NAME_MAX,
+    TITLE_MAX,
+    UNIT_NAME_MAX,
+    refuse_formula_like,
+)
+
 MIN_YEAR = 1945
 MAX_YEAR = 2100
 
@@ -97,9 +105,11 @@ class Unit(models.Model):
     so a subtree is one prefix filter. A merged or renamed unit is closed (``active_to``)
     and points to its ``successor``; its history stays."""
 
-    code = models.CharField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=300)
-    short_name = models.CharField(_("short name"), max_length=120, blank=True)
+    code = models.CharField(_("code"), max_length=40, unique=True, validators=[refuse_formula_like])
+    name = models.CharField(_("name"), max_length=UNIT_NAME_MAX, validators=[refuse_formula_like])
+    short_name = models.CharField(
+        _("short name"), max_length=120, blank=True, validators=[refuse_formula_like]
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
     parent = models.ForeignKey(
         "self",
@@ -168,11 +178,15 @@ class UnitOfficer(models.Model):
 
 
 class Person(models.Model):
-    code = models.CharField(_("code"), max_length=40, unique=True)
-    full_name = models.CharField(_("full name"), max_length=200)
+    code = models.CharField(_("code"), max_length=40, unique=True, validators=[refuse_formula_like])
+    full_name = models.CharField(
+        _("full name"), max_length=PERSON_NAME_MAX, validators=[refuse_formula_like]
+    )
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
-    position = models.CharField(_("position"), max_length=200, blank=True)
+    position = models.CharField(
+        _("position"), max_length=200, blank=True, validators=[refuse_formula_like]
+    )
     is_manager = models.BooleanField(
         _("manager"), default=False, help_text=_("Unchecked: frontline worker")
     )
@@ -254,8 +268,10 @@ class Discipline(models.Model):
     level = models.CharField(_("level"), max_length=20, choices=DisciplineLevel.choices)
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("until"), null=True, blank=True)
-    decision_ref = models.CharField(_("decision"), max_length=120, blank=True)
-    reason = models.TextField(_("reason"), blank=True)
+    decision_ref = models.CharField(
+        _("decision"), max_length=120, blank=True, validators=[refuse_formula_like]
+    )
+    reason = models.TextField(_("reason"), max_length=LONG_TEXT_MAX, blank=True)
 
     class Meta:
         verbose_name = _("discipline")
@@ -283,13 +299,15 @@ class Initiative(models.Model):
         Person, verbose_name=_("author"), on_delete=models.CASCADE, related_name="initiatives"
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    title = models.CharField(_("title"), max_length=500)
+    title = models.CharField(_("title"), max_length=TITLE_MAX, validators=[refuse_formula_like])
     kind = models.CharField(
         _("kind"), max_length=12, choices=InitiativeKind.choices, default=InitiativeKind.INITIATIVE
     )
     scope = models.CharField(_("scope"), max_length=12, choices=InitiativeScope.choices)
     recognized_on = models.DateField(_("recognised on"), null=True, blank=True)
-    recognized_by = models.CharField(_("recognised by"), max_length=300, blank=True)
+    recognized_by = models.CharField(
+        _("recognised by"), max_length=300, blank=True, validators=[refuse_formula_like]
+    )
 
     class Meta:
         verbose_name = _("initiative")
@@ -310,10 +328,10 @@ class Initiative(models.Model):
 class Bloc(models.Model):
     """A bloc (Khối, of ministry units) or cluster (Cụm, of provincial departments)."""
 
-    code = models.CharField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=300)
+    code = models.CharField(_("code"), max_length=40, unique=True, validators=[refuse_formula_like])
+    name = models.CharField(_("name"), max_length=UNIT_NAME_MAX, validators=[refuse_formula_like])
     kind = models.CharField(_("kind"), max_length=4, choices=BlocKind.choices)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=LONG_TEXT_MAX, blank=True)
 
     class Meta:
         verbose_name = _("bloc or cluster")

@@ -18,6 +18,14 @@ from django.utils.translation import gettext as _
 
 from emulation_portal import audit
 from emulation_portal.text import fold, nfc
+from emulation_portal.validators import (
+    LONG_TEXT_MAX,
+    PERSON_NAME_MAX,
+    TITLE_MAX,
+    UNIT_NAME_MAX,
+    check_length,
+    check_name,
+)
 from units.models import (
     MAX_YEAR,
     MIN_YEAR,
@@ -124,12 +132,20 @@ def segment(unit_id: int) -> str:
 
 
 # -- units ---------------------------------------------------------------------------------
-def _check_unit(unit: Unit) -> None:
+def _stored(obj, fields: list[str]) -> dict:
+    """The values of ``fields`` as stored, before a change: kept values pass ``check_name``."""
+    return {f: getattr(obj, f) for f in fields}
+
+
+def _check_unit(unit: Unit, stored: dict | None = None) -> None:
+    stored = stored or {}
     unit.code = check_code(unit.code)
     unit.name = nfc(unit.name).strip()
     unit.short_name = nfc(unit.short_name).strip()
     if not unit.name:
         raise ValidationError({"name": _("The name is required.")})
+    check_name(unit.name, "name", UNIT_NAME_MAX, unchanged_from=stored.get("name"))
+    check_name(unit.short_name, "short_name", 120, unchanged_from=stored.get("short_name"))
     _check_choice(unit.kind, UnitKind, "kind")
     if unit.active_from and unit.active_to and unit.active_to < unit.active_from:
         raise ValidationError({"active_to": _("The unit cannot close before it opens.")})
@@ -185,12 +201,13 @@ def update_unit(actor, unit: Unit, **changes) -> Unit:
     rewritten) and is refused if it would make a cycle."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     before = audit.snapshot(unit, UNIT_FIELDS)
+    stored = _stored(unit, ["name", "short_name"])
     old_parent_id = unit.parent_id
     for name, value in changes.items():
         if name not in UNIT_FIELDS:
             raise TypeError(name)
         setattr(unit, name, value)
-    _check_unit(unit)
+    _check_unit(unit, stored)
     if unit.successor_id == unit.pk:
         raise ValidationError({"successor": _("A unit cannot succeed itself.")})
     moved = unit.parent_id != old_parent_id
@@ -275,12 +292,17 @@ def remove_officer(actor, *, user, unit: Unit) -> None:
 
 
 # -- people --------------------------------------------------------------------------------
-def _check_person(person: Person) -> None:
+def _check_person(person: Person, stored: dict | None = None) -> None:
+    stored = stored or {}
     person.code = check_code(person.code)
     person.full_name = " ".join(nfc(person.full_name).split())
     person.position = nfc(person.position).strip()
     if not person.full_name:
         raise ValidationError({"full_name": _("The full name is required.")})
+    check_name(
+        person.full_name, "full_name", PERSON_NAME_MAX, unchanged_from=stored.get("full_name")
+    )
+    check_name(person.position, "position", 200, unchanged_from=stored.get("position"))
     _check_choice(person.gender, Gender, "gender")
     if person.birth_date:
         today = timezone.localdate()
@@ -331,9 +353,10 @@ def update_person(actor, person: Person, **changes) -> Person:
     """Change a person's details or current unit (the years already recorded keep their
     own unit)."""
     person = Person.objects.select_for_update().get(pk=person.pk)
+    stored = _stored(person, ["full_name", "position"])
 
     def check(p: Person) -> None:
-        _check_person(p)
+        _check_person(p, stored)
         p.search_text = person_search_text(p)
 
     audit.apply_changes(actor, "person.update", person, PERSON_FIELDS, changes, check=check)
@@ -439,7 +462,11 @@ def set_unit_rating(actor, *, unit: Unit, year: int, rating: str) -> UnitRating:
 DISCIPLINE_FIELDS = ["level", "start_date", "end_date", "decision_ref", "reason"]
 
 
-def _check_discipline(d: Discipline) -> None:
+def _check_discipline(d: Discipline, stored: dict | None = None) -> None:
+    stored = stored or {}
+    d.decision_ref = nfc(d.decision_ref).strip()
+    check_name(d.decision_ref, "decision_ref", 120, unchanged_from=stored.get("decision_ref"))
+    check_length(d.reason, "reason", LONG_TEXT_MAX)
     _check_choice(d.level, DisciplineLevel, "level")
     if d.start_date is None:
         raise ValidationError({"start_date": _("The start date is required.")})
@@ -483,8 +510,14 @@ def add_discipline(
 def update_discipline(actor, discipline: Discipline, **changes) -> Discipline:
     """Change a discipline record (e.g. set its end date)."""
     d = Discipline.objects.select_for_update().get(pk=discipline.pk)
+    stored = _stored(d, ["decision_ref"])
     audit.apply_changes(
-        actor, "person.discipline_update", d, DISCIPLINE_FIELDS, changes, check=_check_discipline
+        actor,
+        "person.discipline_update",
+        d,
+        DISCIPLINE_FIELDS,
+        changes,
+        check=lambda d: _check_discipline(d, stored),
     )
     return d
 
@@ -501,11 +534,15 @@ def delete_discipline(actor, discipline: Discipline) -> None:
 INITIATIVE_FIELDS = ["year", "title", "kind", "scope", "recognized_on", "recognized_by"]
 
 
-def _check_initiative(i: Initiative) -> None:
+def _check_initiative(i: Initiative, stored: dict | None = None) -> None:
+    stored = stored or {}
     i.year = check_year(i.year)
     i.title = " ".join(nfc(i.title).split())
     if not i.title:
         raise ValidationError({"title": _("The title is required.")})
+    check_name(i.title, "title", TITLE_MAX, unchanged_from=stored.get("title"))
+    i.recognized_by = nfc(i.recognized_by).strip()
+    check_name(i.recognized_by, "recognized_by", 300, unchanged_from=stored.get("recognized_by"))
     _check_choice(i.kind, InitiativeKind, "kind")
     _check_choice(i.scope, InitiativeScope, "scope")
     if i.recognized_on and not (i.year - 1 <= i.recognized_on.year <= i.year + 3):
@@ -553,8 +590,14 @@ def add_initiative(
 def update_initiative(actor, initiative: Initiative, **changes) -> Initiative:
     """Change an initiative's details."""
     i = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    stored = _stored(i, ["title", "recognized_by"])
     audit.apply_changes(
-        actor, "person.initiative_update", i, INITIATIVE_FIELDS, changes, check=_check_initiative
+        actor,
+        "person.initiative_update",
+        i,
+        INITIATIVE_FIELDS,
+        changes,
+        check=lambda i: _check_initiative(i, stored),
     )
     return i
 
@@ -575,6 +618,8 @@ def create_bloc(actor, *, code: str, name: str, kind: str, description: str = ""
     name = nfc(name).strip()
     if not name:
         raise ValidationError({"name": _("The name is required.")})
+    check_name(name, "name", UNIT_NAME_MAX)
+    check_length(description or "", "description", LONG_TEXT_MAX)
     _check_choice(kind, BlocKind, "kind")
     if Bloc.objects.filter(code=code).exists():
         raise ValidationError({"code": _("A bloc with code %(code)s exists.") % {"code": code}})
@@ -597,9 +642,10 @@ def update_bloc(
     bloc = Bloc.objects.select_for_update().get(pk=bloc.pk)
     before = audit.snapshot(bloc, ["name", "kind", "description"])
     if name is not None:
-        bloc.name = nfc(name).strip()
+        stored_name, bloc.name = bloc.name, nfc(name).strip()
         if not bloc.name:
             raise ValidationError({"name": _("The name is required.")})
+        check_name(bloc.name, "name", UNIT_NAME_MAX, unchanged_from=stored_name)
     if kind is not None and kind != bloc.kind:
         _check_choice(kind, BlocKind, "kind")
         if bloc.memberships.exists():
@@ -608,7 +654,7 @@ def update_bloc(
             )
         bloc.kind = kind
     if description is not None:
-        bloc.description = description
+        bloc.description = check_length(description, "description", LONG_TEXT_MAX)
     after = audit.snapshot(bloc, ["name", "kind", "description"])
     if after != before:
         bloc.save()

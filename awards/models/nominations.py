@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from emulation_portal.validators import LONG_TEXT_MAX
 from units.models import MAX_YEAR, MIN_YEAR, Initiative, Person, Unit
 
 from .catalogue import AwardType
@@ -171,9 +172,11 @@ class Nomination(models.Model):
         related_name="+",
     )
     # the achievement report, in the three parts of the form
-    background = models.TextField(_("I. Background"), blank=True)
-    achievements = models.TextField(_("II. Achievements"), blank=True)
-    rewards_received = models.TextField(_("III. Rewards already received"), blank=True)
+    background = models.TextField(_("I. Background"), max_length=LONG_TEXT_MAX, blank=True)
+    achievements = models.TextField(_("II. Achievements"), max_length=LONG_TEXT_MAX, blank=True)
+    rewards_received = models.TextField(
+        _("III. Rewards already received"), max_length=LONG_TEXT_MAX, blank=True
+    )
     # for the three CSTD titles: the initiative or scientific work the title rests on
     initiative = models.ForeignKey(
         Initiative,
@@ -211,7 +214,9 @@ class Nomination(models.Model):
         related_name="+",
     )
     eligible = models.BooleanField(_("eligible"), null=True, blank=True)
-    override_reason = models.TextField(_("reason for overriding the verdict"), blank=True)
+    override_reason = models.TextField(
+        _("reason for overriding the verdict"), max_length=LONG_TEXT_MAX, blank=True
+    )
     override_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -353,7 +358,7 @@ class ReviewComment(models.Model):
     section = models.CharField(
         _("section"), max_length=16, choices=Section.choices, default=Section.GENERAL
     )
-    text = models.TextField(_("comment"))
+    text = models.TextField(_("comment"), max_length=LONG_TEXT_MAX)
     round = models.PositiveSmallIntegerField(_("submission round"), default=0)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
@@ -406,12 +411,12 @@ class Objection(models.Model):
 
     disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="objections")
     nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="objections")
-    text = models.TextField(_("objection"))
+    text = models.TextField(_("objection"), max_length=LONG_TEXT_MAX)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("raised at"), auto_now_add=True)
-    answer = models.TextField(_("answer"), blank=True)
+    answer = models.TextField(_("answer"), max_length=LONG_TEXT_MAX, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -25,6 +25,7 @@ from awards.models import (
 )
 from awards.nominations import selectors, services
 from emulation_portal.permissions import RulesPermission
+from emulation_portal.validators import LONG_TEXT_MAX
 from units.models import Initiative, Person, Unit
 
 
@@ -133,8 +134,8 @@ class NominationSerializer(serializers.ModelSerializer):
 
 
 class CreateSerializer(serializers.Serializer):
-    person_code = serializers.CharField(required=False, allow_blank=True)
-    unit_code = serializers.CharField(required=False, allow_blank=True)
+    person_code = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    unit_code = serializers.CharField(required=False, allow_blank=True, max_length=40)
     award_code = serializers.SlugRelatedField(
         slug_field="code", queryset=AwardType.objects.filter(is_active=True)
     )
@@ -159,9 +160,11 @@ class CreateSerializer(serializers.Serializer):
 
 class DossierSerializer(serializers.Serializer):
     version = serializers.IntegerField()
-    background = serializers.CharField(required=False, allow_blank=True)
-    achievements = serializers.CharField(required=False, allow_blank=True)
-    rewards_received = serializers.CharField(required=False, allow_blank=True)
+    background = serializers.CharField(required=False, allow_blank=True, max_length=LONG_TEXT_MAX)
+    achievements = serializers.CharField(required=False, allow_blank=True, max_length=LONG_TEXT_MAX)
+    rewards_received = serializers.CharField(
+        required=False, allow_blank=True, max_length=LONG_TEXT_MAX
+    )
     initiative = serializers.PrimaryKeyRelatedField(
         queryset=Initiative.objects.all(), required=False, allow_null=True
     )

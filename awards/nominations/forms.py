@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from awards.models import AttachmentKind, AwardKind, AwardType, Nomination, Section
+from emulation_portal.validators import LONG_TEXT_MAX
 from units.models import Initiative, Person, Unit
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -92,27 +93,40 @@ class MoveForm(forms.Form):
     version = forms.IntegerField(required=False)
     section = forms.ChoiceField(choices=Section.choices, required=False, initial="general")
     comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=LONG_TEXT_MAX,
     )
 
 
 class CommentForm(forms.Form):
     section = forms.ChoiceField(label=_("Section"), choices=Section.choices)
-    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=LONG_TEXT_MAX
+    )
 
 
 class OverrideForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason for overriding the verdict"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Reason for overriding the verdict"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=LONG_TEXT_MAX,
     )
 
 
 class ObjectionForm(forms.Form):
-    text = forms.CharField(label=_("Your objection"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("Your objection"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=LONG_TEXT_MAX,
+    )
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}))
+    answer = forms.CharField(
+        label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}), max_length=LONG_TEXT_MAX
+    )
 
 
 class BatchForm(forms.Form):
@@ -143,7 +157,9 @@ class DisclosureForm(forms.Form):
 
 class DeadlineForm(forms.Form):
     closes_on = forms.DateField(label=_("New deadline"), widget=DATE)
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=LONG_TEXT_MAX
+    )
 
 
 class ProposalsForm(forms.Form):
