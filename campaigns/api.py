@@ -364,7 +364,7 @@ class ScoreViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         "list": "campaigns.browse",
         "retrieve": "campaigns.browse",
         "create": "campaigns.browse",
-        "object:adjust": "campaigns.run_bloc",
+        "object:adjust": "campaigns.view_bloc_year",  # the service refuses with its reason
     }
 
     def get_queryset(self):

@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
-from campaigns import services
+from campaigns import selectors, services
 from campaigns.models import (
     BlocMeeting,
     Campaign,
@@ -290,10 +290,16 @@ def _scores(ctx, clerks, pledge, members, lead, *, share=1.0):
             services.save_self_score(
                 clerk, c, m.unit, points=points, evidence="Báo cáo tổng kết, minh chứng kèm theo"
             )
-    first = (
-        Score.objects.filter(criterion=criteria[0], criterion__pledge=pledge)
-        .order_by("unit__code")
-        .first()
+    # the leader's officer adjusts another member's score, never their own unit's
+    first = next(
+        (
+            s
+            for s in Score.objects.filter(criterion=criteria[0], criterion__pledge=pledge)
+            .select_related("unit")
+            .order_by("unit__code")
+            if not selectors.covers_unit(lead, s.unit)
+        ),
+        None,
     )
     if first and share >= 1:
         services.adjust_score(

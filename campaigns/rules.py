@@ -5,6 +5,9 @@
 - Only the bloc leader's officer (an officer covering the unit that leads the bloc that
   year) runs the bloc: pledge text and criteria, signing, score review, ranking, meetings,
   and recording the year-end result.
+- Separation of duties: the leader's officer adjusts the other members' scores, never
+  those of a unit they serve (their own unit's self-assessment); the leading unit's own
+  scores are adjusted by the emulation office.
 - A member unit's officer signs, scores and votes only for its own unit (the services check
   the unit; the predicates here check that the user serves some member of the bloc).
 - Every staff member sees campaigns and published rankings.
@@ -42,6 +45,28 @@ def covers_registration_unit(user, obj) -> bool:
 
 
 @rules.predicate
+def serves_scored_unit(user, score) -> bool:
+    """``user`` serves the unit whose score this is (its officers enter it)."""
+    unit = getattr(score, "unit", None)
+    return bool(unit is not None and hasattr(unit, "path")) and selectors.covers_unit(user, unit)
+
+
+@rules.predicate
+def is_leading_units_score(user, score) -> bool:
+    """The score is the one of the unit leading the bloc that year (one query)."""
+    from units.models import BlocMembership, BlocRole
+
+    key = _by(score)
+    unit_id = getattr(score, "unit_id", None)
+    return (
+        bool(key and unit_id)
+        and BlocMembership.objects.filter(
+            bloc_id=key[0], year=key[1], unit_id=unit_id, role=BlocRole.LEADER
+        ).exists()
+    )
+
+
+@rules.predicate
 def is_published_ranking(user, obj) -> bool:
     return bool(obj is not None and getattr(obj, "published_at", None))
 
@@ -61,6 +86,10 @@ rules.add_perm("campaigns.view_bloc_year", is_office | is_bloc_participant)
 rules.add_perm("campaigns.run_bloc", is_bloc_leader_officer)
 rules.add_perm("campaigns.sign_pledge", is_bloc_member_officer)
 rules.add_perm("campaigns.score", is_bloc_member_officer)
+rules.add_perm(
+    "campaigns.adjust_score",
+    (is_bloc_leader_officer & ~serves_scored_unit) | (is_office & is_leading_units_score),
+)
 rules.add_perm("campaigns.vote", is_bloc_member_officer)
 rules.add_perm("campaigns.see_ranking", is_office | is_bloc_participant | is_published_ranking)
 

@@ -737,9 +737,19 @@ def save_self_score(
 @transaction.atomic
 def adjust_score(actor, score: Score, *, points, reason: str, version: int) -> Score:
     """The bloc leader's officer sets the final points of ``score``; a reason is required
-    and recorded (audited). Same optimistic lock as ``save_self_score``."""
+    and recorded (audited). Same optimistic lock as ``save_self_score``. Not a score of a
+    unit the actor serves (they entered it, or could have): the office adjusts the leading
+    unit's own scores."""
     pledge = _lock_pledge(score.criterion.pledge)
-    _require(actor, "campaigns.run_bloc", pledge)
+    if selectors.covers_unit(actor, score.unit):
+        raise PermissionDenied(
+            _(
+                "You serve %(unit)s: you may not adjust its own score. The emulation office "
+                "adjusts the leading unit's scores."
+            )
+            % {"unit": score.unit}
+        )
+    _require(actor, "campaigns.adjust_score", score)
     _check_scoring_open(pledge)
     reason = (reason or "").strip()
     if not reason:

@@ -341,6 +341,8 @@ def bloc_year(request, by: BlocYear):
             **data,
             "rows": rows,
             "is_leader": is_leader,
+            # the office adjusts the leading unit's own scores (separation of duties)
+            "office_adjusts": user.has_perm("campaigns.view_all"),
             "my_units": my_units,
             "signed": len(data["signatures"]),
             "can_see_ranking": can_see_ranking,
@@ -477,6 +479,8 @@ def _score_cell(request, by, criterion, unit, score, form=None, adjust_form=None
             "saved": saved,
             "scoring_open": not (ranking and ranking.is_published),
             "is_leader": request.user.has_perm("campaigns.run_bloc", by),
+            "can_adjust": score is not None
+            and request.user.has_perm("campaigns.adjust_score", score),
             "mine": unit in selectors.member_units_for(request.user, by.bloc.pk, by.year),
         },
     )
@@ -516,15 +520,15 @@ def score_cell(request, by, criterion_id, unit_id):
             )
             if score
             and request.GET.get("adjust")
-            and request.user.has_perm("campaigns.run_bloc", by)
+            and request.user.has_perm("campaigns.adjust_score", score)
             else None
         )
         return _score_cell(request, by, criterion, unit, score, form, adjust)
     if "reason" in request.POST:
-        _need(request, "campaigns.run_bloc", by)
-        adjust = forms.AdjustForm(request.POST)
         if score is None:
             raise Http404
+        _need(request, "campaigns.adjust_score", score)
+        adjust = forms.AdjustForm(request.POST)
         if adjust.is_valid():
             try:
                 score = services.adjust_score(request.user, score, **adjust.cleaned_data)
