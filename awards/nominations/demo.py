@@ -13,9 +13,14 @@ For 2025, the year just closed:
   with the Bằng khen nominees for comment (open today, five more days), a staff member
   objects and the office answers; they go to the council once the disclosure is over.
 - Văn phòng Bộ's Giấy khen list (a title its head confers) runs inside the unit: built from
-  the eligible people in one step, submitted, reviewed by the unit's own officer (donvi),
-  half accepted for the unit's council.
+  the eligible people in one step and submitted by ``donvi``, reviewed by a second officer
+  of the unit (``donvi2``), half accepted for the unit's council.
 - The office reopens the 2025 nominations deadline for Văn phòng Bộ, with a reason.
+
+The one who proposes never reviews or decides the same nomination: ``thidua`` reviews what
+the units propose; what the office itself proposes (the bloc's nominations, a list of a
+unit without an officer) is reviewed, overridden and answered by a second office user
+(``thidua2``).
 """
 
 from __future__ import annotations
@@ -59,6 +64,21 @@ def _deliberation(day: int = 12) -> dict:
         "deliberation_attendees": 11,
         "deliberation_votes": 10,
     }
+
+
+def _reviewers(ctx, vp):
+    """The second office user and the second officer of Văn phòng Bộ, who review what
+    ``thidua`` and ``donvi`` propose (created once, like every demo account)."""
+    from emulation_portal.demo import demo_account
+    from emulation_portal.models import Role
+    from units import services as unit_services
+
+    office2 = demo_account("thidua2", Role.OFFICE, "Hoàng Văn Bình (Vụ Tổ chức cán bộ)", ctx.actor)
+    donvi2 = demo_account(
+        "donvi2", Role.UNIT_OFFICER, "Đỗ Thị Mai (cán bộ thi đua, Văn phòng Bộ)", ctx.actor
+    )
+    unit_services.assign_officer(ctx.actor, user=donvi2, unit=vp)
+    return office2, _fresh(donvi2)
 
 
 def _try(ctx, label, func, *args, **kwargs):
@@ -138,6 +158,7 @@ def seed(ctx) -> None:
         ctx.log("  nominations: needs the units seeder (donvi, VP_BO) and thidua; skipped")
         return
     donvi = _fresh(donvi)
+    office2, donvi2 = _reviewers(ctx, vp)
     from campaigns.models import Campaign
 
     campaign = Campaign.objects.filter(year=YEAR, kind="annual").first()
@@ -260,7 +281,7 @@ def seed(ctx) -> None:
             )
         result = services.submit_batch(_fresh(clerk), batch)
         reviewed = services.bulk_transition(
-            office,
+            office2 if clerk == office else office,
             list(Nomination.objects.filter(pk__in=result.done[: len(result.done) // 2])),
             "start_review",
         )
@@ -270,8 +291,8 @@ def seed(ctx) -> None:
         )
 
     # 3. A title the unit head confers runs inside the unit:
-    # Văn phòng Bộ's Giấy khen list, built from the eligible people, submitted, and
-    # reviewed by the unit's own officer, who accepts half of it for the unit's council
+    # Văn phòng Bộ's Giấy khen list, built from the eligible people and submitted by donvi,
+    # reviewed by the unit's second officer, who accepts half of it for the unit's council
     gk = AwardType.objects.filter(code="GK").first()
     batch = None
     if gk is not None:
@@ -290,9 +311,9 @@ def seed(ctx) -> None:
             services.update_dossier(donvi, n, version=n.version, **_deliberation(10))
         result = services.submit_batch(_fresh(donvi), batch)
         done = list(Nomination.objects.filter(pk__in=result.done).order_by("id"))
-        services.bulk_transition(_fresh(donvi), done, "start_review")
+        services.bulk_transition(donvi2, done, "start_review")
         accepted = services.bulk_transition(
-            _fresh(donvi),
+            donvi2,
             list(Nomination.objects.filter(pk__in=[n.pk for n in done[: len(done) // 2]])),
             "accept",
         )
@@ -301,7 +322,8 @@ def seed(ctx) -> None:
             f"{len(accepted.done)} accepted inside the unit"
         )
 
-    # 4. Khối II's proposals become nominations, then disclosure, objection, answer
+    # 4. Khối II's proposals become nominations, then disclosure, objection, answer; the
+    # office proposes them on the bloc's behalf, so its second user reviews them
     bloc = Bloc.objects.filter(code="KHOI_II").first()
     if bloc is not None:
         made = _try(
@@ -329,14 +351,14 @@ def seed(ctx) -> None:
             )
             if services.record_verdict(office, n).eligible is False:
                 services.override_verdict(
-                    office,
+                    office2,
                     n,
                     reason=f"Được {bloc.name} suy tôn (biên bản hội nghị tổng kết năm {YEAR}); "
                     "tiêu chí phong trào do Thường trực Hội đồng đánh giá.",
                 )
             n = _try(ctx, f"submit {n}", services.transition, office, n, "submit")
             if n is not None:
-                disclosed.append(services.transition(office, n, "start_review"))
+                disclosed.append(services.transition(office2, n, "start_review"))
     if disclosed:
         disclosure = services.publish_disclosure(
             office,
@@ -353,8 +375,9 @@ def seed(ctx) -> None:
                 disclosed[0],
                 text="Đề nghị làm rõ số liệu thành tích chuyển đổi số đã nêu trong báo cáo.",
             )
+            proposers = set(disclosed[0].proposers.values_list("user_id", flat=True))
             services.answer_objection(
-                office,
+                office2 if office.pk in proposers else office,
                 objection,
                 answer="Đã đối chiếu với báo cáo của Văn phòng Bộ; số liệu chính xác.",
             )
