@@ -25,6 +25,9 @@ them in Django admin; ``validate`` refuses anything else with a clear message):
 - ``{"after_award": {"award": "BK_BO", "then": c}}``: holds that award; ``c`` is judged with
   its counting period starting the year after the latest such award.
 - ``{"bloc_role": "leader"}``: the unit leads (or is deputy of) a bloc or cluster that year.
+- ``{"achievement": {"kinds": ["dot_xuat", "chuyen_de"], "within_years": n}}``: the subject
+  received a reward of one of those kinds (any award type but the one judged) in the n years
+  ending with that year: the records' evidence of an ad hoc or a campaign achievement.
 - ``{"manual": "text"}``: a path the office must assess by hand (never met automatically).
 
 Only regular-merit (``cong_trang``) awards count toward chains (principle 2).
@@ -55,8 +58,11 @@ NODE_KEYS = (
     "no_discipline",
     "after_award",
     "bloc_role",
+    "achievement",
     "manual",
 )
+# Award kinds that record an achievement outside regular merit (awards.models.AwardKind).
+ACHIEVEMENT_KINDS = ("dot_xuat", "chuyen_de", "cong_hien", "doi_ngoai")
 MAX_YEARS = 50
 MAX_DEPTH = 12
 
@@ -211,6 +217,18 @@ def _validate(node, path: str, codes, depth: int) -> None:  # noqa: C901 - one b
     elif kind == "bloc_role":
         _keys(node, {kind}, path)
         _choice(node[kind], ("leader", "deputy"), kind, path)
+    elif kind == "achievement":
+        _keys(node, {kind}, path)
+        body = node[kind]
+        if not isinstance(body, dict):
+            _fail(here, _("an object with “kinds” and “within_years” is required."))
+        _keys(body, {"kinds", "within_years"}, here)
+        kinds = body.get("kinds")
+        if not isinstance(kinds, list) or not kinds:
+            _fail(here, _("“kinds” must be a non-empty list of award kinds."))
+        for value in kinds:
+            _choice(value, ACHIEVEMENT_KINDS, "kinds", here)
+        _int(body, "within_years", here, required=True)
     elif kind == "manual":
         _keys(node, {kind}, path)
         if not isinstance(node[kind], str) or not node[kind].strip():
@@ -249,6 +267,8 @@ def lookback(node) -> int:
         best = max(best, node["consecutive"].get("years", 1))
     if isinstance(node.get("initiative"), dict):
         best = max(best, node["initiative"].get("within_years", 1))
+    if isinstance(node.get("achievement"), dict):
+        best = max(best, node["achievement"].get("within_years", 1))
     if isinstance(node.get("after_award"), dict):
         best = max(best, lookback(node["after_award"].get("then")))
     return best

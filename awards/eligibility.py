@@ -173,6 +173,8 @@ class Facts:
             else (),
             tuple((i[1], i[2], i[4]) for i in self.initiatives) if self.initiatives else (),
             max(d[0] for d in self.disciplines) if self.disciplines else 0,
+            # rewards outside regular merit: read by "achievement" (GK), rare
+            tuple(self.not_counted) if self.not_counted else (),
         )
 
     def __repr__(self):
@@ -722,6 +724,35 @@ class Judge:
             )
         ]
 
+    def _c_achievement(self, node, start):
+        body = node["achievement"]
+        kinds = body["kinds"]
+        years, _full = self._window(body["within_years"], start)
+        lo = years[0] if years else self.year + 1
+        own = self._current[-1] if self._current else ""
+        found = [
+            f"{c} {y} ({KIND_LABELS.get(k, k)})"
+            for c, y, k in self.f.not_counted
+            if k in kinds and lo <= y <= self.year and c != own
+        ]
+        ok = bool(found)
+        return ok, [
+            R(
+                gettext_noop(
+                    "An achievement on record in %(years)s (a reward outside regular merit): "
+                    "%(found)s."
+                )
+                if ok
+                else gettext_noop(
+                    "No achievement on record in %(years)s: no reward of kind %(kinds)s."
+                ),
+                ok,
+                years=_span(years),
+                found=found,
+                kinds=[str(KIND_LABELS.get(k, k)) for k in kinds],
+            )
+        ]
+
     def _c_manual(self, node, start):
         return False, [
             R(
@@ -889,6 +920,18 @@ def _compile(node: dict, code: str):  # noqa: C901 - one branch per node kind
     if "bloc_role" in node:
         role = node["bloc_role"]
         return lambda j, s: role in j.f.bloc_roles
+    if "achievement" in node:
+        kinds = frozenset(node["achievement"]["kinds"])
+        within = node["achievement"]["within_years"]
+
+        def achievement(j, s):
+            lo = s or j.year - within + 1
+            for c, y, k in j.f.not_counted:
+                if k in kinds and lo <= y <= j.year and c != code:
+                    return True
+            return False
+
+        return achievement
     return lambda j, s: False  # "manual": assessed by the office
 
 
@@ -1001,6 +1044,29 @@ def run_needs(rules: Iterable[RuleData]) -> RunNeeds:
     for rule in rules:
         conditions._walk(rule.condition, visit)
     return RunNeeds(frozenset(after), frozenset(inner), bool(initiatives))
+
+
+def achievement_needs(rules: Iterable[RuleData]) -> tuple[frozenset[str], int | None] | None:
+    """The award kinds "achievement" nodes read, and how many years back (None: all years,
+    for a node inside an "after" period); None when no rule reads any."""
+    kinds: set[str] = set()
+    back: list[int | None] = []
+
+    def visit(node, inside=False):
+        if isinstance(node.get("achievement"), dict):
+            kinds.update(node["achievement"]["kinds"])
+            back.append(None if inside else node["achievement"]["within_years"])
+
+    def visit_after(node):
+        if isinstance(node.get("after_award"), dict):
+            conditions._walk(node["after_award"].get("then"), partial(visit, inside=True))
+
+    for rule in rules:
+        conditions._walk(rule.condition, visit)
+        conditions._walk(rule.condition, visit_after)
+    if not kinds:
+        return None
+    return frozenset(kinds), None if None in back else max(back)
 
 
 def _award_filter(year: int, needs: dict[str, int | None], ids: dict[str, int]) -> Q | None:
@@ -1117,6 +1183,7 @@ def iter_people_facts(
     prefetch: bool | None = None,
     initiatives: bool = True,
     runs: RunNeeds | None = None,
+    achievements: tuple[frozenset[str], int | None] | None = None,
 ) -> Iterator[Facts]:
     """Facts of people, chunk by chunk: at most 5 queries per chunk of ``chunk`` ids.
     ``needs`` (see :func:`award_needs`) limits the award records read; None reads all.
@@ -1125,12 +1192,20 @@ def iter_people_facts(
     False: the rules judged read none, so they are not read (one query fewer a chunk).
     ``runs`` (see :func:`run_needs`): people whose "after" period starts before the years
     read for everyone get its earlier ratings and counted awards too (at most 2 more
-    queries, only for chunks that hold such people)."""
+    queries, only for chunks that hold such people). ``achievements`` (see
+    :func:`achievement_needs`): the records of those kinds are read too, whatever their
+    award (they land in ``not_counted``)."""
     codes = codes if codes is not None else _award_codes()
     if needs is None:
         award_q = Q(year__lte=year)
     else:
         award_q = _award_filter(year, needs, {c: i for i, c in codes.items()})
+        if achievements is not None:
+            kinds, back = achievements
+            extra = Q(kind__in=sorted(kinds), year__lte=year)
+            if back is not None:
+                extra &= Q(year__gte=year - back + 1)
+            award_q = extra if award_q is None else award_q | extra
     first_year = year - lookback + 1
     runs = runs if runs is not None and runs.after else None
     # Award codes counted inside "after" periods, and the first year read for everyone.
@@ -1431,6 +1506,7 @@ def member_stats(
         needs=needs,
         initiatives=_reads_initiatives(person_rules.values()),
         runs=run_needs(person_rules.values()),
+        achievements=achievement_needs(person_rules.values()),
     ):
         unit = f.unit_id
         if wanted_units is not None and unit not in wanted_units:
@@ -1564,6 +1640,7 @@ def _judge(year, subject_type, subject_ids, award_codes, unit_ids, rule_set, chu
                 needs=award_needs(person_rules.values()),
                 initiatives=_reads_initiatives(person_rules.values()),
                 runs=run_needs(person_rules.values()),
+                achievements=achievement_needs(person_rules.values()),
             ):
                 key = f.signature()
                 results = memo.get(key)

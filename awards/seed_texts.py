@@ -71,4 +71,11 @@ SEEDED = [
         "criteria are confirmed."
     ),
     gettext_noop("Criteria unconfirmed: assessed by the office."),
+    # migration 0009: GK needs an achievement
+    gettext_noop("An achievement in an emulation campaign or an ad hoc achievement (Law art. 75)"),
+    gettext_noop(
+        "Conferred by the head of the unit; no chain. Rated HTTNV or better, and an achievement "
+        "in an emulation campaign or an ad hoc achievement (Law art. 75): an ad hoc or thematic "
+        "reward of the year on record shows one; otherwise the office assesses it."
+    ),
 ]

@@ -29,7 +29,9 @@ def _base(unit, code):
 @pytest.mark.django_db
 def test_people_with_different_facts_never_share_verdicts():
     unit = UnitFactory(code="VP", name="Văn phòng Bộ")
-    people = {name: _base(unit, name) for name in ("A", "B", "RATED", "KIND", "USED", "DISC")}
+    people = {
+        name: _base(unit, name) for name in ("A", "B", "RATED", "KIND", "USED", "DISC", "ADHOC")
+    }
     # B is an exact twin of A (the memo's hit). Each other twin differs in one fact:
     rate(people["RATED"], {Y: "HTNV"})  # this year's rating
     AwardRecord.objects.filter(person=people["KIND"], year=2024).update(
@@ -41,6 +43,7 @@ def test_people_with_different_facts_never_share_verdicts():
         year=2024,
     )
     discipline(people["DISC"], datetime.date(Y, 6, 1), level="KHIEN_TRACH")
+    award(people["ADHOC"], "BK_BO", Y, kind=AwardKind.DOT_XUAT)  # an achievement: GK
 
     together = {}
     for v in eligibility.judge(Y, subject_type="person", chunk=2):
@@ -53,10 +56,11 @@ def test_people_with_different_facts_never_share_verdicts():
     eligible = {code: {a for a, ok in by.items() if ok} for code, by in together.items()}
     assert {"LDTT", "CSTD_CS", "CSTD_BO", "BK_BO"} <= eligible["A"]
     assert eligible["B"] == eligible["A"]
-    for twin in ("RATED", "KIND", "USED", "DISC"):
+    for twin in ("RATED", "KIND", "USED", "DISC", "ADHOC"):
         assert eligible[twin] != eligible["A"], twin
     assert "CSTD_BO" not in eligible["USED"]
     assert not eligible["DISC"]
+    assert eligible["ADHOC"] - eligible["A"] == {"GK"}
 
 
 @pytest.mark.django_db
