@@ -3,17 +3,20 @@
 Accepted: PDF, JPEG, PNG and DOCX, at most ``MAX_BYTES`` (a constant here, not a setting: it
 is the dossier rule, 15 MiB per file, the size of a scanned 30-page letter). The stored
 name is random (``uuid4`` + the extension of the detected type); the user's file name is
-cleaned (no directories, no control characters, NFC) and kept for display only.
+cleaned (no directories, no control characters, NFC), given the detected type's extension
+(``baocao.exe`` holding a PDF is shown as ``baocao.pdf``) and kept for display only. A DOCX
+is checked through :class:`emulation_portal.uploads.BoundedZip`: refused from its central
+directory when it would unpack to too much, then decompressed with a hard cap.
 """
 
 import hashlib
-import io
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from emulation_portal.uploads import DOCX_LIMITS, BoundedZip, with_extension
 
 MAX_BYTES = 15 * 1024 * 1024
 MAX_NAME = 150
@@ -68,18 +71,15 @@ def _sniff(content: bytes) -> tuple[str, str]:
             raise _corrupt()
         return "image/png", "png"
     if content.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(content)) as archive:
-                names = set(archive.namelist())
-                if "word/document.xml" not in names:
-                    raise ValidationError(
-                        _("Only PDF, JPEG, PNG and Word (DOCX) files are accepted."),
-                        code="type",
-                    )
-                if archive.testzip() is not None:
-                    raise _corrupt()
-        except (zipfile.BadZipFile, EOFError, ValueError, OSError):
-            raise _corrupt() from None
+        # Bounded: the central directory is checked before anything is decompressed, then
+        # every part is decompressed with a cap (a damaged part is found now, not later).
+        with BoundedZip(content, DOCX_LIMITS) as archive:
+            if "word/document.xml" not in set(archive.namelist()):
+                raise ValidationError(
+                    _("Only PDF, JPEG, PNG and Word (DOCX) files are accepted."),
+                    code="type",
+                )
+            archive.verify()
         return (
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             "docx",
@@ -111,6 +111,6 @@ def check_upload(upload) -> CheckedFile:
         content=content,
         content_type=content_type,
         extension=extension,
-        display_name=clean_name(getattr(upload, "name", "")),
+        display_name=with_extension(clean_name(getattr(upload, "name", "")), extension, MAX_NAME),
         sha256=hashlib.sha256(content).hexdigest(),
     )

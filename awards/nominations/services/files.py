@@ -25,18 +25,28 @@ from awards.nominations.services.duties import note_proposer
 from emulation_portal import audit
 
 
-@transaction.atomic
 def add_attachment(
     actor, nomination: Nomination, upload, *, kind: str, version: int | None = None
 ) -> Attachment:
-    """Attach a checked file (PDF, JPEG, PNG or DOCX, by content) to an editable dossier."""
+    """Attach a checked file (PDF, JPEG, PNG or DOCX, by content) to an editable dossier:
+    stores the file and its row, bumps the nomination's version, records the audit event.
+    The file is checked first, outside the transaction that locks the nomination."""
+    _require(actor, "nominations.edit", nomination)
+    if kind not in AttachmentKind.values:
+        raise ValidationError({"kind": _("Choose which document this is.")})
+    # Checking a file decompresses it (DOCX): done before the row lock, so that nobody
+    # editing the same nomination waits on it. Permission and version are checked again
+    # under the lock.
+    checked = uploads.check_upload(upload)
+    with transaction.atomic():
+        return _attach(actor, nomination, checked, kind=kind, version=version)
+
+
+def _attach(actor, nomination: Nomination, checked, *, kind: str, version: int | None):
     n = _lock(nomination)
     _require(actor, "nominations.edit", n)
     if version is not None and int(version) != n.version:
         raise _conflict()
-    if kind not in AttachmentKind.values:
-        raise ValidationError({"kind": _("Choose which document this is.")})
-    checked = uploads.check_upload(upload)
     att = _store(actor, checked, kind, nomination=n)
     Nomination.objects.filter(pk=n.pk).update(version=F("version") + 1, updated_at=timezone.now())
     note_proposer(actor, [n])
@@ -96,13 +106,18 @@ def remove_attachment(actor, attachment: Attachment) -> None:
     transaction.on_commit(lambda: storage.delete(name))
 
 
-@transaction.atomic
 def add_batch_attachment(actor, batch: Batch, upload, *, kind: str) -> Attachment:
-    """Attach a file to a submission letter; it serves every nomination the letter carries."""
+    """Attach a file to a submission letter; it serves every nomination the letter carries.
+    The file is checked before the transaction that stores it."""
     _require(actor, "nominations.submit", Nomination(proposing_unit=batch.proposing_unit))
     if kind not in AttachmentKind.values:
         raise ValidationError({"kind": _("Choose which document this is.")})
     checked = uploads.check_upload(upload)
+    with transaction.atomic():
+        return _attach_to_batch(actor, batch, checked, kind=kind)
+
+
+def _attach_to_batch(actor, batch: Batch, checked, *, kind: str) -> Attachment:
     att = _store(actor, checked, kind, batch=batch)
     note_proposer(actor, batch.nominations.values_list("pk", flat=True))
     audit.record(
