@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from awards import eligibility
 from awards.models import AwardRecord, AwardType, RuleSet
@@ -23,6 +23,21 @@ def judgeable_years() -> list[int]:
     first = RuleSet.objects.order_by("effective_from").values_list("effective_from", flat=True)
     start = first[0].year if first else default_year()
     return list(range(datetime.date.today().year, start - 1, -1))
+
+
+def rule_sets() -> QuerySet[RuleSet]:
+    """Every rule set, oldest period first."""
+    return RuleSet.objects.order_by("effective_from")
+
+
+def rule_set_in_force(day: datetime.date) -> RuleSet | None:
+    """The rule set whose period holds ``day`` (not merely the open-ended one)."""
+    return (
+        RuleSet.objects.filter(effective_from__lte=day)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=day))
+        .order_by("-effective_from")
+        .first()
+    )
 
 
 def award_history(subject) -> QuerySet[AwardRecord]:

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -93,11 +94,21 @@ def eligibility_export(request):
 
 @login_required
 def catalogue(request):
+    in_force = selectors.rule_set_in_force(timezone.localdate())
     rules = (
-        Rule.objects.filter(rule_set__effective_to__isnull=True)
+        Rule.objects.filter(rule_set=in_force)
         .select_related("award_type", "rule_set")
         .order_by("award_type__order", "subject")
+        if in_force
+        else Rule.objects.none()
     )
     return render(
-        request, "awards/catalogue.html", {"types": selectors.catalogue(), "rules": rules}
+        request,
+        "awards/catalogue.html",
+        {
+            "types": selectors.catalogue(),
+            "rules": rules,
+            "in_force": in_force,
+            "rule_sets": selectors.rule_sets(),
+        },
     )

@@ -116,3 +116,26 @@ def test_a_recorded_verdict_keeps_its_rule_set_and_reasons(person, office_user):
     row.refresh_from_db()
     assert row.rule_set.code == "LTDKT-2022" and row.reasons == reasons
     assert RuleSet.for_year(2025) == old
+
+
+def test_the_set_in_force_on_a_day():
+    from awards import selectors
+
+    assert selectors.rule_set_in_force(datetime.date(2025, 6, 30)).code == "LTDKT-2022"
+    assert selectors.rule_set_in_force(datetime.date(2025, 8, 1)).code == "ND152-2025"
+    assert selectors.rule_set_in_force(datetime.date(2025, 10, 31)).code == "ND152-2025-TT62"
+    assert selectors.rule_set_in_force(datetime.date(2023, 12, 31)) is None
+
+
+def test_catalogue_lists_the_three_sets_and_the_rules_in_force_today(
+    client, viewer_user, django_assert_max_num_queries
+):
+    client.force_login(viewer_user)
+    with django_assert_max_num_queries(12):
+        html = client.get("/awards/").content.decode()
+    for code in SETS:
+        assert f"<code>{code}</code>" in html
+    assert "30/06/2025" in html and "31/10/2025" in html
+    # today (2026 or later) the open-ended TT 62 set is in force: its rules, once each
+    assert "<td>ND152-2025-TT62</td>" in html and "<td>LTDKT-2022</td>" not in html
+    assert html.count("Thông tư 62/2025/TT-BNNMT") >= 18  # the set and its 17 rules
