@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
-from emulation_portal.models import AuditEvent, Job, User
+from emulation_portal.models import AuditEvent, Job, OutboxMessage, User
 
 
 class ServiceRefusalMixin:
@@ -62,4 +62,20 @@ class JobAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Job._meta.fields]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """Read-only: what waits for the broker and why. ``manage.py sweep_outbox`` sends it."""
+
+    list_display = ("id", "task", "job", "created_at", "attempts", "sent_at", "last_error")
+    list_filter = (("sent_at", admin.EmptyFieldListFilter), "task")
+    list_select_related = ("job",)
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

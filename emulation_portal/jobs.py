@@ -9,17 +9,38 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from emulation_portal import outbox
+from emulation_portal.celery import app as celery_app
 from emulation_portal.models import Job
 
 log = logging.getLogger(__name__)
 
 
 def enqueue(task, *args, **kwargs) -> None:
-    """Send ``task`` once the current transaction commits (never for rolled-back work).
+    """Have ``task(*args, **kwargs)`` sent once the current transaction commits (never for
+    rolled-back work). Tasks take ids, never model instances.
 
-    Outside a transaction it is sent at once. Tasks take ids, never model instances.
+    With a broker, writes an outbox row in the transaction and tries to send it after commit
+    without waiting on a broker that is down (the row then waits for a sweep, see
+    ``outbox``). Without one (eager mode) the task runs in-process after commit.
     """
-    transaction.on_commit(lambda: task.apply_async(args=args, kwargs=kwargs))
+    _enqueue(task, args, kwargs)
+
+
+def _enqueue(task, args, kwargs, job: Job | None = None) -> None:
+    if celery_app.conf.task_always_eager:
+        transaction.on_commit(lambda: task.apply_async(args=args, kwargs=kwargs))
+        return
+    message = outbox.add(task.name, args, kwargs, job=job)
+    transaction.on_commit(lambda: outbox.dispatch(message.pk))
+
+
+def waiting_for_service(job: Job) -> bool:
+    """True while the job has not started because its task could not reach the broker."""
+    return (
+        job.state == Job.State.PENDING
+        and job.outbox_messages.filter(sent_at__isnull=True).exclude(last_error="").exists()
+    )
 
 
 # Jobs whose outcome is a page of its own (e.g. an import preview): kind -> (URL name taking
@@ -42,7 +63,7 @@ def result_page(job: Job) -> tuple[str, str] | None:
 def start_job(owner, kind: str, task, params: dict | None = None) -> Job:
     """Create a Job for ``owner`` and enqueue ``task(job_id)`` after commit."""
     job = Job.objects.create(owner=owner, kind=kind, params=params or {})
-    enqueue(task, job.pk)
+    _enqueue(task, (job.pk,), {}, job=job)
     return job
 
 

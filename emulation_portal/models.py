@@ -147,3 +147,46 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (self.State.SUCCESS, self.State.FAILURE)
+
+
+class OutboxMessage(models.Model):
+    """A task to send to the broker, written in the transaction of the work that asked for it
+    (``jobs.enqueue``), so work committed while the broker is down is kept and sent later."""
+
+    task = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list, blank=True, encoder=DjangoJSONEncoder)
+    kwargs = models.JSONField(
+        _("keyword arguments"), default=dict, blank=True, encoder=DjangoJSONEncoder
+    )
+    job = models.ForeignKey(
+        Job,
+        verbose_name=_("job"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="outbox_messages",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    # A sender owns the row until then: a sender that died mid-send frees it by expiry.
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # Set by the worker when it first runs the task: a second delivery of one row is skipped.
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        ordering = ["id"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at", "id"],
+                name="outbox_unsent",
+                condition=models.Q(sent_at__isnull=True),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.task} #{self.pk}"

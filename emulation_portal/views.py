@@ -1,5 +1,6 @@
 """Portal pages: home, health, jobs, audit log."""
 
+import logging
 from datetime import timedelta
 
 from django.contrib import messages
@@ -16,8 +17,10 @@ from rules.contrib.views import permission_required
 
 from emulation_portal import services, tasks
 from emulation_portal.forms import AuditExportForm
-from emulation_portal.jobs import result_page, start_job
+from emulation_portal.jobs import result_page, start_job, waiting_for_service
 from emulation_portal.models import AuditEvent, Job
+
+log = logging.getLogger(__name__)
 
 
 @login_required
@@ -54,7 +57,24 @@ def healthz(request):
         except Exception as exc:  # any failure of a dependency means "down"
             checks[name] = f"down: {type(exc).__name__}"
             status = 503
+    if checks.get("broker") == "ok":
+        _sweep_outbox()
     return JsonResponse({"status": "ok" if status == 200 else "down", **checks}, status=status)
+
+
+def _sweep_outbox() -> None:
+    """The broker answers: send a few jobs that waited for it (a monitor polls this page,
+    so work left while the broker was down goes out even without a sweeper process)."""
+    from emulation_portal import outbox
+
+    try:
+        outbox.sweep(limit=outbox.OPPORTUNISTIC_BATCH)
+    except Exception:  # the health answer must not depend on the sweep
+        log.exception("opportunistic outbox sweep failed")
+
+
+def _job_context(job: Job) -> dict:
+    return {"job": job, "result_page": result_page(job), "waiting": waiting_for_service(job)}
 
 
 def _own_job(request, pk) -> Job:
@@ -67,7 +87,7 @@ def _own_job(request, pk) -> Job:
 @login_required
 def job_detail(request, pk):
     job = _own_job(request, pk)
-    return render(request, "portal/job_detail.html", {"job": job, "result_page": result_page(job)})
+    return render(request, "portal/job_detail.html", _job_context(job))
 
 
 @login_required
@@ -75,7 +95,7 @@ def job_detail(request, pk):
 def job_status(request, pk):
     """The htmx fragment a job page polls until the job has finished."""
     job = _own_job(request, pk)
-    return render(request, "portal/_job_status.html", {"job": job, "result_page": result_page(job)})
+    return render(request, "portal/_job_status.html", _job_context(job))
 
 
 @login_required
