@@ -1,5 +1,5 @@
 """Property: the set-based engine agrees with a plain per-person reference implementation of
-the LTDKT-2022 person rules, on random histories (ratings with gaps, regular and ad hoc
+the seeded person rules (LTDKT-2022), on random histories (ratings with gaps, regular and ad hoc
 awards, initiatives some already used, disciplines around the year boundary)."""
 
 import datetime
