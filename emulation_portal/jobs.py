@@ -1,5 +1,6 @@
 """Starting background work after commit, and reporting its progress on a Job row."""
 
+import datetime as dt
 import logging
 import traceback
 from collections.abc import Callable
@@ -61,9 +62,11 @@ def result_page(job: Job) -> tuple[str, str] | None:
 
 
 def start_job(owner, kind: str, task, params: dict | None = None) -> Job:
-    """Create a Job for ``owner`` and enqueue ``task(job_id)`` after commit."""
-    job = Job.objects.create(owner=owner, kind=kind, params=params or {})
-    _enqueue(task, (job.pk,), {}, job=job)
+    """Create a Job for ``owner`` and enqueue ``task(job_id)`` after commit (the job and
+    its outbox row are written together, or neither)."""
+    with transaction.atomic():
+        job = Job.objects.create(owner=owner, kind=kind, params=params or {})
+        _enqueue(task, (job.pk,), {}, job=job)
     return job
 
 
@@ -82,10 +85,59 @@ class JobReporter:
         Job.objects.filter(pk=self.job.pk, state=Job.State.RUNNING).update(**fields)
 
 
+def failure_message(job_id: int, exc: BaseException) -> str:
+    """What the user reads when a job dies: the refusal itself for a ``ValidationError``,
+    a plain sentence for a lost race, a time limit or a busy database, otherwise a
+    reference to the server log (never a traceback or an exception's repr)."""
+    from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError, OperationalError
+    from django.utils.translation import gettext as _
+
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    if isinstance(exc, IntegrityError):
+        return _(
+            "Another change to the same records was saved first; nothing was written. Run it again."
+        )
+    if isinstance(exc, SoftTimeLimitExceeded | TimeLimitExceeded):
+        return _("The job ran longer than its time limit and was stopped. Try a smaller file.")
+    if isinstance(exc, OperationalError):
+        return _("The database was busy; nothing was written. Run it again in a moment.")
+    return _(
+        "The job stopped because of an unexpected error; the details are in the server "
+        "log (job %(id)s)."
+    ) % {"id": job_id}
+
+
+def fail_overdue(job: Job) -> Job:
+    """Mark ``job`` failed if it is still pending or running past the hard time limit of
+    a task (the worker that ran it was killed, so nothing else will): a conditional
+    UPDATE, so a job that has just finished keeps its outcome. Returns the job, fresh."""
+    from django.conf import settings
+    from django.utils.translation import gettext as _
+
+    limit = getattr(settings, "CELERY_TASK_TIME_LIMIT", None)
+    if not limit or job.state != Job.State.RUNNING or job.started_at is None:
+        return job
+    overdue = timezone.now() - dt.timedelta(seconds=limit + 60)
+    if job.started_at < overdue:
+        Job.objects.filter(pk=job.pk, state=Job.State.RUNNING, started_at__lt=overdue).update(
+            state=Job.State.FAILURE,
+            message=_(
+                "The job ran longer than its time limit and was stopped. Try a smaller file."
+            ),
+            finished_at=timezone.now(),
+        )
+        job.refresh_from_db()
+    return job
+
+
 def run_job(job_id: int, work: Callable[[Job, JobReporter], tuple[str, bytes] | None]) -> str:
     """Run ``work`` for the job once: claims it (pending -> running) by a conditional UPDATE,
     so a redelivered task does not run finished work twice. ``work`` may return
-    ``(filename, content)`` which becomes the job's result file. Returns the final state."""
+    ``(filename, content)`` which becomes the job's result file. If ``work`` raises, the
+    job ends as failed with :func:`failure_message`. Returns the final state."""
     claimed = Job.objects.filter(pk=job_id, state=Job.State.PENDING).update(
         state=Job.State.RUNNING, started_at=timezone.now()
     )
@@ -98,11 +150,13 @@ def run_job(job_id: int, work: Callable[[Job, JobReporter], tuple[str, bytes] | 
         log.exception("job %s (%s) failed", job_id, job.kind)
         Job.objects.filter(pk=job_id).update(
             state=Job.State.FAILURE,
-            message=f"{type(exc).__name__}: {exc}"[:2000],
+            message=failure_message(job_id, exc)[:2000],
             finished_at=timezone.now(),
         )
         log.debug("%s", traceback.format_exc())
-        raise
+        # Not re-raised: the Job row is the outcome the user sees; re-raising would only
+        # turn an eager run (no broker) into a 500 for the request that started it.
+        return Job.State.FAILURE
     job.refresh_from_db()
     if result is not None:
         filename, content = result

@@ -17,7 +17,7 @@ from rules.contrib.views import permission_required
 
 from emulation_portal import services, tasks
 from emulation_portal.forms import AuditExportForm
-from emulation_portal.jobs import result_page, start_job, waiting_for_service
+from emulation_portal.jobs import fail_overdue, result_page, start_job, waiting_for_service
 from emulation_portal.models import AuditEvent, Job
 
 log = logging.getLogger(__name__)
@@ -81,7 +81,7 @@ def _own_job(request, pk) -> Job:
     job = get_object_or_404(Job, pk=pk)
     if job.owner_id != request.user.pk and not request.user.has_perm("portal.view_audit"):
         raise Http404
-    return job
+    return fail_overdue(job)
 
 
 @login_required

@@ -16,18 +16,27 @@ import csv
 import datetime as dt
 import io
 import re
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from emulation_portal import cells as inert
+from emulation_portal import uploads as bounded
 from emulation_portal.validators import FORMULA_LIKE_MESSAGE
 
 MAX_CELL_CHARS = 2000
 MAX_FILE_BYTES = 200 * 1024 * 1024
+# Reading bounds for every sheet, CSV or XLSX: a national ratings sheet is about 300,000
+# rows of a few columns; a CSV record is at most its columns' cells.
+MAX_ROWS = bounded.MAX_ROWS
+MAX_COLUMNS = 64
+MAX_RECORD_CHARS = MAX_COLUMNS * MAX_CELL_CHARS
+MAX_SECONDS = 120.0
 FORMULA_PREFIXES = ("=",)
 _NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 OUTCOMES = ("created", "updated", "unchanged")
@@ -343,13 +352,45 @@ def _parse_rows(
 
 
 def _read_csv(spec: Sheet, raw: bytes, errors: list[RowError]) -> SheetData | None:
+    """One CSV sheet, bounded: at most ``MAX_FILE_BYTES`` bytes, ``MAX_ROWS`` records,
+    ``MAX_COLUMNS`` cells and ``MAX_RECORD_CHARS`` characters a record (the csv module
+    itself refuses a field past its own limit)."""
     label = spec.name
+    if len(raw) > MAX_FILE_BYTES:
+        errors.append(RowError(label, 0, "", _("The file is too large.")))
+        return None
     text = _decode(label, raw, errors)
     if text is None:
         return None
     reader = csv.reader(io.StringIO(text, newline=""))
+    records = []
     try:
-        records = [(i, row) for i, row in enumerate(reader, start=1)]
+        for i, row in enumerate(reader, start=1):
+            if i > MAX_ROWS:
+                errors.append(
+                    RowError(
+                        label,
+                        i,
+                        "",
+                        _("The file has more than %(max)s rows; split it.") % {"max": MAX_ROWS},
+                    )
+                )
+                return None
+            if len(row) > MAX_COLUMNS or sum(map(len, row)) > MAX_RECORD_CHARS:
+                errors.append(
+                    RowError(
+                        label,
+                        i,
+                        "",
+                        _(
+                            "The row is too long (at most %(cols)s cells of %(chars)s "
+                            "characters each)."
+                        )
+                        % {"cols": MAX_COLUMNS, "chars": MAX_CELL_CHARS},
+                    )
+                )
+                return None
+            records.append((i, row))
     except csv.Error as exc:
         errors.append(RowError(label, reader.line_num, "", _("Unreadable CSV: %(e)s") % {"e": exc}))
         return None
@@ -383,55 +424,57 @@ def read_folder(path: Path, errors: list[RowError]) -> dict[str, SheetData]:
 
 
 def read_xlsx(stream, errors: list[RowError], label: str = "workbook") -> dict[str, SheetData]:
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(stream, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        errors.append(
-            RowError(
-                label, 0, "", _("Not a readable XLSX workbook (%(e)s).") % {"e": type(exc).__name__}
-            )
-        )
-        return {}
+    """Every registered sheet of an XLSX workbook. The workbook goes through the bounded
+    opener (archive limits checked before anything is parsed) and each sheet's real rows
+    are read up to ``MAX_ROWS`` rows and ``MAX_COLUMNS`` columns, within ``MAX_SECONDS``."""
     out = {}
     specs = {s.name: s for s in sheets()}
+    deadline = time.monotonic() + MAX_SECONDS
+    title = label
     try:
-        for ws in workbook.worksheets:
-            spec = specs.get(ws.title.strip())
-            if spec is None:
-                errors.append(
-                    RowError(
-                        ws.title,
-                        0,
-                        "",
-                        _("Unknown sheet; the sheets are: %(names)s.")
-                        % {"names": ", ".join(specs)},
+        with bounded.open_xlsx(stream) as workbook:
+            for ws in workbook.worksheets:
+                title = ws.title
+                spec = specs.get(ws.title.strip())
+                if spec is None:
+                    errors.append(
+                        RowError(
+                            ws.title,
+                            0,
+                            "",
+                            _("Unknown sheet; the sheets are: %(names)s.")
+                            % {"names": ", ".join(specs)},
+                        )
                     )
-                )
-                continue
-            records = []
-            for rownum, row in enumerate(ws.iter_rows(), start=1):
-                cells = []
-                for cell in row:
-                    value = getattr(cell, "value", None)
-                    if getattr(cell, "data_type", None) == "f":
-                        value = "=" + str(value).lstrip("=")
-                    elif isinstance(value, str):
-                        # a string cell is text even when it starts with "=": give it the
-                        # CSV form, so only real formulas are refused and the quote the
-                        # CSV reading drops is the one added here
-                        value = inert.escape(value)
-                    cells.append(_cell_text(value))
-                records.append((rownum, cells))
-            data = _parse_rows(spec, records, errors)
-            if data is not None:
-                out[spec.name] = data
-    finally:
-        workbook.close()
+                    continue
+                data = _parse_rows(spec, _xlsx_records(ws, deadline), errors)
+                if data is not None:
+                    out[spec.name] = data
+                title = label
+    except ValidationError as exc:
+        errors.extend(RowError(title, 0, "", message) for message in exc.messages)
     return out
+
+
+def _xlsx_records(ws, deadline: float) -> list[tuple[int, list[str]]]:
+    records = []
+    rows = bounded.sheet_rows(
+        ws, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS, deadline=deadline, values_only=False
+    )
+    for rownum, row in enumerate(rows, start=1):
+        cells = []
+        for cell in row:
+            value = getattr(cell, "value", None)
+            if getattr(cell, "data_type", None) == "f":
+                value = "=" + str(value).lstrip("=")
+            elif isinstance(value, str):
+                # a string cell is text even when it starts with "=": give it the
+                # CSV form, so only real formulas are refused and the quote the
+                # CSV reading drops is the one added here
+                value = inert.escape(value)
+            cells.append(_cell_text(value))
+        records.append((rownum, cells))
+    return records
 
 
 # -- the import --------------------------------------------------------------------------
@@ -472,6 +515,9 @@ def read_source(source) -> tuple[dict[str, SheetData], list[RowError]]:
             spec = {s.name: s for s in sheets()}.get(path.stem)
             if spec is None:
                 errors.append(RowError(path.name, 0, "", _("Unknown file name.")))
+                return {}, errors
+            if path.stat().st_size > MAX_FILE_BYTES:
+                errors.append(RowError(path.name, 0, "", _("The file is too large.")))
                 return {}, errors
             data = _read_csv(spec, path.read_bytes(), errors)
             return ({spec.name: data} if data else {}), errors
@@ -601,7 +647,7 @@ def preview_job(job, reporter) -> tuple[str, bytes]:
 
     folder = upload_folder(job.params["token"])
     if not folder.is_dir():
-        raise ValueError(_("This upload has expired; upload the file again."))
+        raise ValidationError(_("This upload has expired; upload the file again."))
     result = import_data(job.owner, upload_source(folder), dry_run=True)
     if result.errors:
         shutil.rmtree(folder, ignore_errors=True)

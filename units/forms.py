@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from units.exchange import MAX_FILE_BYTES
 from units.models import (
     Discipline,
     Initiative,
@@ -176,5 +177,10 @@ class ImportForm(forms.Form):
         if len(xlsx) + len(csvs) != len(names) or (xlsx and (csvs or len(xlsx) > 1)):
             raise forms.ValidationError(
                 _("Upload one .xlsx workbook, or one or more .csv files named after the sheets.")
+            )
+        if any(f.size > MAX_FILE_BYTES for f in files):
+            raise forms.ValidationError(
+                _("The file is too large (at most %(mb)s MB).")
+                % {"mb": MAX_FILE_BYTES // (1024 * 1024)}
             )
         return files
