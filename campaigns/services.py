@@ -993,35 +993,36 @@ def update_meeting(
 
 
 def validate_image(upload) -> str:
-    """Check by content (not by name) that ``upload`` is a JPEG, PNG or WebP image."""
-    from PIL import Image, UnidentifiedImageError
+    """Check by content (not by name) that ``upload`` is a JPEG, PNG or WebP image within
+    the size and pixel limits, without decoding it; returns the extension of the detected
+    type."""
+    from emulation_portal.uploads import check_image
 
     if upload.size > MAX_PHOTO_BYTES:
         raise ValidationError({"image": _("The photo is larger than 10 MB.")})
     try:
-        upload.seek(0)
-        with Image.open(upload) as img:
-            fmt = img.format
-            img.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise ValidationError({"image": _("This file is not a valid image.")}) from None
-    finally:
-        upload.seek(0)
-    if fmt not in PHOTO_FORMATS:
-        raise ValidationError({"image": _("Use a JPEG, PNG or WebP photo.")})
-    return fmt
+        checked = check_image(upload, formats=tuple(PHOTO_FORMATS))
+    except ValidationError as exc:
+        raise ValidationError({"image": exc.messages}) from None
+    return checked.extension
 
 
-@transaction.atomic
 def add_photo(actor, meeting: BlocMeeting, upload, *, caption: str = "") -> MeetingPhoto:
-    """Attach a photo (checked by its content) to a meeting or activity."""
+    """Attach a photo (checked by its content) to a meeting or activity: stores the file
+    under a random name with the detected type's extension, its row and the audit event."""
+    import uuid
+
     _require(actor, "campaigns.run_bloc", meeting)
-    validate_image(upload)
-    photo = MeetingPhoto(meeting=meeting, caption=caption[:300], uploaded_by=actor)
-    photo.image.save(upload.name.rsplit("/", 1)[-1][-80:], upload, save=True)
-    audit.record(
-        actor, "meeting.add_photo", photo, after={"meeting": meeting.pk, "file": photo.image.name}
-    )
+    extension = validate_image(upload)  # before the transaction: it reads the whole file
+    with transaction.atomic():
+        photo = MeetingPhoto(meeting=meeting, caption=caption[:300], uploaded_by=actor)
+        photo.image.save(f"{uuid.uuid4().hex}.{extension}", upload, save=True)
+        audit.record(
+            actor,
+            "meeting.add_photo",
+            photo,
+            after={"meeting": meeting.pk, "file": photo.image.name},
+        )
     return photo
 
 

@@ -32,6 +32,11 @@ urlpatterns = [
     path(BY + "meetings/<int:meeting_id>/", views.meeting_detail, name="meeting"),
     path(BY + "meetings/<int:meeting_id>/minutes/", views.meeting_minutes, name="meeting-minutes"),
     path(BY + "meetings/<int:meeting_id>/photo/", views.meeting_photo, name="meeting-photo"),
+    path(
+        BY + "meetings/<int:meeting_id>/photos/<int:photo_id>/",
+        views.meeting_photo_file,
+        name="meeting-photo-file",
+    ),
     path(BY + "meetings/<int:meeting_id>/vote/", views.meeting_vote, name="meeting-vote"),
     path(BY + "meetings/<int:meeting_id>/result/", views.meeting_result, name="meeting-result"),
 ]

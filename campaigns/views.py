@@ -21,6 +21,7 @@ from campaigns.models import (
     Campaign,
     CampaignKind,
     MeetingKind,
+    MeetingPhoto,
     Phase,
     Pledge,
     PledgeState,
@@ -680,6 +681,39 @@ def meeting_detail(request, by, meeting_id):
         )
         ctx["photo_form"] = forms.PhotoForm()
     return render(request, "campaigns/meeting_detail.html", ctx)
+
+
+@bloc_action
+def meeting_photo_file(request, by, meeting_id, photo_id):
+    """A meeting's photo, to whoever may see the meeting (media files are not public:
+    these are internal records). Served inline as the image type detected at upload."""
+    from django.http import FileResponse, Http404
+
+    from emulation_portal.uploads import IMAGE_TYPES, check_image
+
+    _need(request, "campaigns.view_bloc_year", by)
+    meeting = _meeting_of(by, meeting_id)
+    photo = get_object_or_404(MeetingPhoto, pk=photo_id, meeting=meeting)
+    types = {ext: content_type for content_type, ext in IMAGE_TYPES.values()}
+    extension = photo.image.name.rsplit(".", 1)[-1].lower()
+    try:
+        handle = photo.image.open("rb")
+    except OSError:
+        raise Http404 from None
+    if extension not in types:  # stored before names followed the detected type
+        try:
+            extension = check_image(handle).extension
+        except ValidationError:
+            handle.close()
+            raise Http404 from None
+    response = FileResponse(
+        handle,
+        content_type=types[extension],
+        as_attachment=False,
+        filename=f"anh-{meeting.pk}-{photo.pk}.{extension}",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _to_meeting(by, meeting):
