@@ -43,6 +43,15 @@ def accepted(*, person=None, unit=None, code="CSTD_BO", proposing_unit):
     )
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """Service tests match the messages' English ids; the API tests ask for Vietnamese."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def world(db):
     ministry = f.unit("BO", "Bộ Nông nghiệp và Môi trường", kind="BO")
