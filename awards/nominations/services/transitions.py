@@ -172,6 +172,22 @@ def transition(
         updates["accepted_at"] = now
     elif move == "approve" and n.state == S.ACCEPTED and n.award_type.council_vote:
         raise ValidationError(_("This award needs the council's vote first."))
+    elif move in ("approve", "reject") and n.state == S.IN_SESSION:
+        # On a council session's agenda the counted ballot decides, not whoever holds the
+        # move; without one (no council set up in the portal) the office records it by hand.
+        items = n.council_items.order_by("-session__date", "-id")
+        latest = items.values("approved", "session__state").first()
+        if latest is not None and (
+            latest["session__state"] not in ("closed", "published")
+            or latest["approved"] != (move == "approve")
+        ):
+            raise ValidationError(
+                _(
+                    "The council's ballot decides this nomination: its counted result does "
+                    "not allow this step."
+                ),
+                code="council_result",
+            )
     updates.update(state=spec.target, version=n.version + 1, updated_at=now)
     Nomination.objects.filter(pk=n.pk).update(**updates)
     for key, value in updates.items():
