@@ -251,3 +251,6 @@ def register(router) -> None:
     router.register("rule-sets", RuleSetViewSet, basename="rule-set")
     router.register("award-records", AwardRecordViewSet, basename="award-record")
     router.register("eligibility", EligibilityViewSet, basename="eligibility")
+    from awards.council import api as council_api
+
+    council_api.register(router)

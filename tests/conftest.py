@@ -42,6 +42,7 @@ DATA_MIGRATIONS = [
     ("emulation_portal.migrations.0002_audit_head", "create_head"),
     ("awards.migrations.0002_catalogue_and_ltdkt_2022", "seed"),
     ("awards.migrations.0004_rule_sets_by_decree_period", "seed"),
+    ("awards.migrations.0007_council_vote_rules", "seed"),
     ("awards.migrations.0009_gk_needs_an_achievement", "seed"),
 ]
 
