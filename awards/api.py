@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from awards import eligibility, selectors
 from awards.models import AwardRecord, AwardType, Rule, RuleSet
 from emulation_portal.pagination import Pagination
+from emulation_portal.params import query_int, query_year
 from emulation_portal.permissions import RulesPermission
 from units.models import Person, Unit
 from units.selectors import visible_people, visible_units
@@ -102,6 +103,16 @@ class VerdictSerializer(serializers.Serializer):
         return data
 
 
+@extend_schema_serializer(many=False)  # one page object, not a list of pages
+class VerdictPageSerializer(serializers.Serializer):
+    """One page of verdicts, shaped like every paginated list of the API."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = VerdictSerializer(many=True)
+
+
 class AwardTypeViewSet(viewsets.ReadOnlyModelViewSet):
     """The award catalogue."""
 
@@ -130,6 +141,7 @@ class AwardRecordViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = AwardRecordSerializer
     permission_classes = [RulesPermission]
+    rules = {"list": "awards.browse_records", "retrieve": "awards.browse_records"}
     pagination_class = Pagination
     queryset = AwardRecord.objects.none()
 
@@ -145,8 +157,9 @@ class AwardRecordViewSet(viewsets.ReadOnlyModelViewSet):
             .order_by("-year", "id")
         )
         params = self.request.query_params
-        if params.get("year", "").isdigit():
-            qs = qs.filter(year=int(params["year"]))
+        year = query_year(params)
+        if year:
+            qs = qs.filter(year=year)
         if params.get("award"):
             qs = qs.filter(award_type__code=params["award"])
         if params.get("subject"):
@@ -172,14 +185,16 @@ class EligibilityViewSet(viewsets.ViewSet):
             ),
             OpenApiParameter("award", OpenApiTypes.STR),
             OpenApiParameter("eligible", OpenApiTypes.BOOL),
+            OpenApiParameter("page", OpenApiTypes.INT),
+            OpenApiParameter("page_size", OpenApiTypes.INT),
         ],
-        responses=VerdictSerializer(many=True),
+        responses=VerdictPageSerializer,
     )
     def list(self, request):
         params = request.query_params
-        if not params.get("year", "").isdigit():
+        if not params.get("year", "").strip():
             raise DRFValidationError({"year": _("A year is required, e.g. ?year=2025.")})
-        year = int(params["year"])
+        year = query_year(params)
         award = params.get("award") or None
         if award and not AwardType.objects.filter(code=award).exists():
             raise DRFValidationError(
@@ -216,10 +231,9 @@ class EligibilityViewSet(viewsets.ViewSet):
 def _stream_page(request, stream, size_default: int = 50, size_max: int = 500) -> Response:
     """Page-number pagination over a verdict stream walked once: keeps the page, counts all."""
     params = request.query_params
-    page = int(params["page"]) if params.get("page", "").isdigit() else 1
-    size = int(params["page_size"]) if params.get("page_size", "").isdigit() else size_default
-    size = max(1, min(size, size_max))
-    page = max(page, 1)
+    page = query_int(params, "page", min_value=1, max_value=10**9) or 1
+    size = query_int(params, "page_size", min_value=1, max_value=10**9) or size_default
+    size = min(size, size_max)
     start, items, total = (page - 1) * size, [], 0
     for v in stream:
         if start <= total < start + size:

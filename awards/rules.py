@@ -33,6 +33,8 @@ rules.add_perm("awards.eligibility_list", is_office | is_unit_officer)
 rules.add_perm("awards.export_eligibility", is_office | is_unit_officer)
 rules.add_perm("awards.record_verdict", is_office)
 rules.add_perm("awards.view_catalogue", rules.is_authenticated)
+# Award records: any account; the list itself holds only the people and units it may read.
+rules.add_perm("awards.browse_records", rules.is_authenticated)
 
 # Django admin: the office reads everything and keeps award records; administrators keep
 # the catalogue, the base salary and the rule sets.

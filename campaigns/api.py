@@ -285,6 +285,7 @@ class PledgeViewSet(viewsets.ReadOnlyModelViewSet):
     rules = {
         "list": "campaigns.browse",
         "retrieve": "campaigns.browse",
+        "sign": "campaigns.browse",
         "object:sign": "campaigns.sign_pledge",
     }
 
@@ -364,6 +365,7 @@ class ScoreViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         "list": "campaigns.browse",
         "retrieve": "campaigns.browse",
         "create": "campaigns.browse",
+        "adjust": "campaigns.browse",
         "object:adjust": "campaigns.view_bloc_year",  # the service refuses with its reason
     }
 

@@ -1152,6 +1152,16 @@ def record_meeting_result(actor, meeting: BlocMeeting, *, at=None) -> MeetingRes
     units = {m.unit_id: m.unit for m in _members(meeting.bloc_id, meeting.year)}
     proposals = []
     votes = list(meeting.votes.values_list("award_code", "candidate_id"))
+    election = list(meeting.election_votes.values_list("office", "candidate_id"))
+    # A unit removed from the bloc after votes named it: the office must settle those votes
+    # (a proposal or an office for a non-member would be wrong either way).
+    strays = {c for _a, c in votes + election} - set(units)
+    if strays:
+        names = ", ".join(sorted(u.code for u in Unit.objects.filter(pk__in=strays)))
+        raise ValidationError(
+            _("Votes name units that are no longer members of the bloc this year: %(units)s.")
+            % {"units": names}
+        )
     for code, slots in ((AwardCode.CO_BO, meeting.flag_slots), (AwardCode.BK_BO, meeting.bk_slots)):
         cast = [c for a, c in votes if a == code]
         ranked = tally(cast, rank_of)
@@ -1170,7 +1180,6 @@ def record_meeting_result(actor, meeting: BlocMeeting, *, at=None) -> MeetingRes
                     meeting=meeting,
                 )
             )
-    election = list(meeting.election_votes.values_list("office", "candidate_id"))
     leader_tally = tally([c for o, c in election if o == BlocRole.LEADER], rank_of)
     leader_id = leader_tally[0][0] if leader_tally else None
     deputy_tally = [

@@ -1,6 +1,9 @@
 """Portal endpoints (the caller's jobs)."""
 
+from django.contrib.auth.views import redirect_to_login
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import serializers, viewsets
+from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
 
 from emulation_portal.models import Job
 from emulation_portal.permissions import RulesPermission
@@ -37,6 +40,7 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = JobSerializer
     permission_classes = [RulesPermission]
+    rules = {"list": "portal.view_job", "retrieve": "portal.view_job"}
 
     queryset = Job.objects.none()
 
@@ -44,3 +48,18 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Job.objects.none()
         return Job.objects.filter(owner=self.request.user).order_by("-created_at")
+
+
+class ApiDocsView(SpectacularSwaggerSplitView):
+    """The interactive API docs, for logged-in callers: a browser without a session is sent
+    to the login page (with a token the page loads as any API call would)."""
+
+    # An HTML page: OPTIONS would ask its template renderer for metadata it cannot render.
+    http_method_names = ["get", "head"]
+
+    def handle_exception(self, exc):
+        if isinstance(exc, NotAuthenticated | AuthenticationFailed) and not self.request.META.get(
+            "HTTP_AUTHORIZATION"
+        ):
+            return redirect_to_login(self.request.get_full_path())
+        return super().handle_exception(exc)

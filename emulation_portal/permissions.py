@@ -61,18 +61,29 @@ class RulesPermission(permissions.BasePermission):
     """DRF permission reading ``view.rules`` = {action: perm, "object:<action>": perm}.
 
     Object checks use the same rule names as the pages, so the API and the browser can
-    never disagree about who may do what.
+    never disagree about who may do what. An action with no rule is refused to everyone:
+    a route someone forgot to name a rule for must not fall back to "any logged-in user".
+    ``OPTIONS`` (metadata) asks the view's read rule. Object rules are optional: querysets
+    are already scoped to the caller, the object rule narrows further where writes need it.
     """
 
+    def _action(self, request, view) -> str:
+        action = getattr(view, "action", None)
+        if action in (None, "metadata") and request.method == "OPTIONS":
+            rules_ = getattr(view, "rules", {})
+            return "list" if "list" in rules_ else "retrieve"
+        return action or request.method
+
     def has_permission(self, request, view):
-        perm = getattr(view, "rules", {}).get(getattr(view, "action", None) or request.method)
+        if getattr(view, "action", None) is None and not hasattr(view, request.method.lower()):
+            return True  # no handler for this method: let the view answer 405
+        perm = getattr(view, "rules", {}).get(self._action(request, view))
         if perm is None:
-            return request.user.is_authenticated
+            return False
         return request.user.has_perm(perm)
 
     def has_object_permission(self, request, view, obj):
-        action = getattr(view, "action", None) or request.method
-        perm = getattr(view, "rules", {}).get(f"object:{action}")
+        perm = getattr(view, "rules", {}).get(f"object:{self._action(request, view)}")
         if perm is None:
             return True
         return request.user.has_perm(perm, obj)

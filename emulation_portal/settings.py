@@ -20,10 +20,15 @@ from emulation_portal.env import env, env_bool, env_int, env_list
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env("PORTAL_VAR_DIR", str(BASE_DIR / "var")))
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# DJANGO_DEBUG (default true) is the embedded development mode: a development secret,
+# plain-HTTP cookies, static files served from the apps' folders. Django's own DEBUG (its
+# technical pages, which show code and settings) stays off unless DJANGO_DEBUG_PAGES asks for
+# it, so even the default run answers with the portal's Vietnamese 403/404/500 pages.
+DEV_MODE = env_bool("DJANGO_DEBUG", True)
+DEBUG = DEV_MODE and env_bool("DJANGO_DEBUG_PAGES", False)
 
 _DEV_SECRET = "dev-only-insecure-key-change-me-0123456789-abcdefghijklmnopqrstuvwxyz"
-SECRET_KEY = env("DJANGO_SECRET_KEY", _DEV_SECRET if DEBUG else None)
+SECRET_KEY = env("DJANGO_SECRET_KEY", _DEV_SECRET if DEV_MODE else None)
 if not SECRET_KEY:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE) must be set")
 
@@ -151,6 +156,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# In development WhiteNoise serves static files straight from the apps' folders (no
+# collectstatic needed), as runserver does with DEBUG on.
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEV_MODE
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
@@ -158,7 +166,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if DEV_MODE
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -175,13 +183,13 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "thidua@localhost")
 
-# --- Security: strict by default outside DEBUG -------------------------------------------
+# --- Security: strict by default outside the development mode ----------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if not DEBUG:
+if not DEV_MODE:
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
@@ -209,9 +217,11 @@ CONTENT_SECURITY_POLICY = {
 
 # --- REST API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header makes a missing or bad token a 401 (with
+    # the session class first DRF answers 403, as the session class has no such header).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "emulation_portal.pagination.Pagination",
@@ -221,13 +231,21 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min"},
+    # A service's Django ValidationError is a 400 with its messages, for every viewset.
+    "EXCEPTION_HANDLER": "emulation_portal.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Cổng Thi đua - Khen thưởng API",
     "DESCRIPTION": "Units, people, campaigns, pledges, eligibility and nominations.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs page describe the whole API: for logged-in callers only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -5,11 +5,11 @@ from importlib import import_module
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from emulation_portal import views
-from emulation_portal.api import JobViewSet
+from emulation_portal.api import ApiDocsView, JobViewSet
 
 router = DefaultRouter()
 router.register("jobs", JobViewSet, basename="api-job")
@@ -67,7 +67,13 @@ urlpatterns = [
     path("audit/export/", views.audit_export, name="audit-export"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
     *app_pages,
 ]
+
+# Vietnamese pages for the site, JSON under /api/ (used whenever DEBUG is off).
+handler400 = "emulation_portal.errors.bad_request"
+handler403 = "emulation_portal.errors.permission_denied"
+handler404 = "emulation_portal.errors.not_found"
+handler500 = "emulation_portal.errors.server_error"

@@ -63,6 +63,15 @@ def _migrated_data(request):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """API throttles count requests per user id and per address in the cache; ids come back
+    after a test's rollback, so one test's requests must not count against the next's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     """A strong hasher costs about a second per user created; tests need no strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -14,6 +14,8 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from emulation_portal.api_errors import as_drf
+from emulation_portal.params import query_year
 from emulation_portal.permissions import RulesPermission
 from units import selectors, services
 from units.models import (
@@ -26,45 +28,6 @@ from units.models import (
     Unit,
     UnitRating,
 )
-
-
-def _drf(exc: DjangoValidationError) -> ValidationError:
-    if hasattr(exc, "error_dict"):
-        return ValidationError(
-            {k: [m for e in v for m in e.messages] for k, v in exc.error_dict.items()}
-        )
-    return ValidationError({"non_field_errors": exc.messages})
-
-
-def _int(value, name):
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        raise ValidationError({name: _("A number is expected.")}) from None
-
-
-class ServiceWrites:
-    """Turn the services' ValidationError into HTTP 400 with the messages by field."""
-
-    def create(self, request, *args, **kwargs):
-        try:
-            return super().create(request, *args, **kwargs)
-        except DjangoValidationError as exc:
-            raise _drf(exc) from None
-
-    def update(self, request, *args, **kwargs):
-        try:
-            return super().update(request, *args, **kwargs)
-        except DjangoValidationError as exc:
-            raise _drf(exc) from None
-
-    def destroy(self, request, *args, **kwargs):
-        try:
-            return super().destroy(request, *args, **kwargs)
-        except DjangoValidationError as exc:
-            raise _drf(exc) from None
 
 
 def _scope_unit(request, queryset, prefix: str):
@@ -114,9 +77,7 @@ class UnitSerializer(serializers.ModelSerializer):
         return services.update_unit(self.context["request"].user, unit, **data)
 
 
-class UnitViewSet(
-    ServiceWrites, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
-):
+class UnitViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Units visible to the caller. Filters: ``unit`` (subtree), ``kind``, ``active``."""
 
     serializer_class = UnitSerializer
@@ -197,7 +158,7 @@ class PersonDetailSerializer(PersonSerializer):
 
 
 class PersonViewSet(
-    ServiceWrites, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+    mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
 ):
     """People visible to the caller. Filters: ``unit`` (current unit's subtree), ``year``
     (people with a recorded year; with ``rating``), ``bloc`` + ``year`` (people whose
@@ -224,7 +185,7 @@ class PersonViewSet(
         params = self.request.query_params
         qs = selectors.visible_people(self.request.user).select_related("unit")
         qs = _scope_unit(self.request, qs, "unit__")
-        year = _int(params.get("year"), "year")
+        year = query_year(params)
         if year:
             years = PersonYear.objects.filter(year=year)
             if params.get("rating"):
@@ -245,7 +206,7 @@ class PersonViewSet(
 
 
 # -- a person's records ---------------------------------------------------------------------
-class PersonRecordViewSet(ServiceWrites, viewsets.ModelViewSet):
+class PersonRecordViewSet(viewsets.ModelViewSet):
     """Shared by ratings, initiatives and disciplines: visible through the person's scope,
     written by whoever may change the person."""
 
@@ -271,7 +232,7 @@ class PersonRecordViewSet(ServiceWrites, viewsets.ModelViewSet):
         qs = _scope_unit(self.request, qs, "person__unit__")
         if params.get("person"):
             qs = qs.filter(person__code=params["person"])
-        year = _int(params.get("year"), "year")
+        year = query_year(params)
         if year:
             qs = qs.filter(**{self.year_field: year})
         return qs.order_by("person__code", "pk")
@@ -434,7 +395,7 @@ class UnitRatingSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class UnitRatingViewSet(ServiceWrites, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class UnitRatingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Units' own yearly ratings (written by the office)."""
 
     serializer_class = UnitRatingSerializer
@@ -446,7 +407,7 @@ class UnitRatingViewSet(ServiceWrites, mixins.CreateModelMixin, viewsets.ReadOnl
             unit__in=selectors.visible_units(self.request.user)
         ).select_related("unit")
         qs = _scope_unit(self.request, qs, "unit__")
-        year = _int(self.request.query_params.get("year"), "year")
+        year = query_year(self.request.query_params)
         if year:
             qs = qs.filter(year=year)
         return qs.order_by("unit__path", "year")
@@ -498,7 +459,7 @@ class BlocViewSet(viewsets.ReadOnlyModelViewSet):
         params = self.request.query_params
         if params.get("kind"):
             qs = qs.filter(kind=params["kind"])
-        year = _int(params.get("year"), "year")
+        year = query_year(params)
         if year:
             qs = qs.prefetch_related(
                 Prefetch(
@@ -512,7 +473,7 @@ class BlocViewSet(viewsets.ReadOnlyModelViewSet):
         return qs.order_by("kind", "code")
 
 
-class MembershipViewSet(ServiceWrites, viewsets.ModelViewSet):
+class MembershipViewSet(viewsets.ModelViewSet):
     """Bloc memberships by year. Filters: ``bloc``, ``year``, ``unit`` (subtree). The office
     adds members, changes roles (PATCH ``role``) and removes them."""
 
@@ -532,7 +493,7 @@ class MembershipViewSet(ServiceWrites, viewsets.ModelViewSet):
         qs = BlocMembership.objects.select_related("bloc", "unit")
         if params.get("bloc"):
             qs = qs.filter(bloc__code=params["bloc"])
-        year = _int(params.get("year"), "year")
+        year = query_year(params)
         if year:
             qs = qs.filter(year=year)
         if params.get("unit"):
@@ -555,7 +516,7 @@ class MembershipViewSet(ServiceWrites, viewsets.ModelViewSet):
                 request.user, bloc=m.bloc, year=m.year, unit=m.unit, role=role
             )
         except DjangoValidationError as exc:
-            raise _drf(exc) from None
+            raise as_drf(exc) from None
         return Response(MembershipSerializer(m).data, status=status.HTTP_200_OK)
 
     def perform_destroy(self, instance):

@@ -198,6 +198,12 @@ class NominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         "list": "nominations.browse",
         "retrieve": "nominations.browse",
         "create": "nominations.create",
+        # Detail actions: anyone who browses nominations reaches them; the object rule and
+        # the service decide on the one nomination.
+        "partial_update": "nominations.browse",
+        "transition": "nominations.browse",
+        "comments": "nominations.browse",
+        "attachments": "nominations.browse",
         "object:retrieve": "nominations.view",
         "object:partial_update": "nominations.view",
         "object:transition": "nominations.view",
