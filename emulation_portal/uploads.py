@@ -187,6 +187,13 @@ class BoundedZip:
     def namelist(self) -> list[str]:
         return self._zip.namelist()
 
+    def declared_size(self, name: str) -> int:
+        """The uncompressed size the directory declares for ``name`` (0 if absent)."""
+        try:
+            return self._zip.getinfo(name).file_size
+        except KeyError:
+            return 0
+
     def _stream(self, name: str, sink) -> None:
         info = self._zip.getinfo(name)
         cap = min(info.file_size, self.limits.max_member_bytes)
@@ -315,6 +322,7 @@ def _too_many_pixels(width: int, height: int, max_pixels: int) -> ValidationErro
 # -- XLSX workbooks -------------------------------------------------------------------------
 MAX_ROWS = 500_000
 MAX_COLUMNS = 100
+MAX_SHARED_STRINGS_BYTES = 64 * MiB
 
 
 @contextlib.contextmanager
@@ -326,6 +334,15 @@ def open_xlsx(fileobj, limits: ZipLimits = XLSX_LIMITS):
     with BoundedZip(fileobj, limits) as checked:
         if "xl/workbook.xml" not in checked.namelist():
             raise _refuse("type", _("This file is not an XLSX workbook."))
+        # openpyxl holds every shared string in memory at once (sheets it streams)
+        if checked.declared_size("xl/sharedStrings.xml") > MAX_SHARED_STRINGS_BYTES:
+            raise _too_big(
+                _("its shared texts unpack to %(mb)s MB (at most %(max)s MB)")
+                % {
+                    "mb": checked.declared_size("xl/sharedStrings.xml") // MiB,
+                    "max": MAX_SHARED_STRINGS_BYTES // MiB,
+                }
+            )
     fileobj.seek(0)
     try:
         workbook = load_workbook(fileobj, read_only=True, data_only=False)

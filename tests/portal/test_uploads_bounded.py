@@ -194,3 +194,18 @@ def test_huge_xml_in_a_small_workbook_is_refused_unparsed(monkeypatch):
     with pytest.raises(ValidationError) as exc, uploads.open_xlsx(io.BytesIO(huge)):
         pass
     assert exc.value.code == "archive_limit"
+
+
+def test_shared_strings_are_bounded_before_openpyxl_loads_them(monkeypatch):
+    book = hostile.xlsx_bytes({"people": [["code"], ["P1"]]})
+    strings = '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>'
+    src = zipfile.ZipFile(io.BytesIO(book))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            z.writestr(info.filename, src.read(info.filename))
+        z.writestr("xl/sharedStrings.xml", strings + " " * 2000)
+    monkeypatch.setattr(uploads, "MAX_SHARED_STRINGS_BYTES", 1000)
+    with pytest.raises(ValidationError) as exc, uploads.open_xlsx(io.BytesIO(out.getvalue())):
+        pass
+    assert exc.value.code == "archive_limit"
