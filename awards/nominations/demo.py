@@ -13,8 +13,10 @@ For 2025, the year just closed:
   with the Bằng khen nominees for comment (open today, five more days), a staff member
   objects and the office answers; they go to the council once the disclosure is over.
 - Văn phòng Bộ's Giấy khen list (a title its head confers) runs inside the unit: built from
-  the eligible people in one step and submitted by ``donvi``, reviewed by a second officer
-  of the unit (``donvi2``), half accepted for the unit's council.
+  the eligible people in one step and submitted by ``donvi`` (with no achievement on record,
+  which a Giấy khen needs besides the rating, four people proposed one by one with the
+  office's assessment), reviewed by a second officer of the unit (``donvi2``), half
+  accepted for the unit's council.
 - The office reopens the 2025 nominations deadline for Văn phòng Bộ, with a reason.
 
 The one who proposes never reviews or decides the same nomination: ``thidua`` reviews what
@@ -146,6 +148,64 @@ def _built_list(ctx, clerk, unit, award_type, campaign, *, title, number, files)
     services.add_batch_attachment(clerk, built.batch, _file(letter), kind="submission_letter")
     services.add_batch_attachment(clerk, built.batch, _file(minutes), kind="minutes")
     return built, built.batch
+
+
+def _gk_eligible(vp, gk) -> bool:
+    """Whether anyone in Văn phòng Bộ's subtree qualifies for a Giấy khen on the record."""
+    unit_ids = list(Unit.objects.filter(path__startswith=vp.path).values_list("pk", flat=True))
+    return any(
+        v.eligible
+        for v in eligibility.judge(
+            YEAR, subject_type="person", award_codes=[gk.code], unit_ids=unit_ids
+        )
+    )
+
+
+def _gk_by_assessment(ctx, donvi, office, vp, gk, campaign) -> list[Nomination]:
+    """A Giấy khen needs an achievement besides the rating (Law art. 75); with none on record
+    the office assesses it. donvi proposes four of Văn phòng Bộ's people one by one, the
+    office records its assessment (an override with the reason) and donvi submits them."""
+    from units.models import Person
+
+    taken = set(
+        Nomination.objects.filter(award_type=gk, year=YEAR).values_list("person_id", flat=True)
+    ) | set(
+        AwardRecord.objects.filter(award_type=gk, year=YEAR).values_list("person_id", flat=True)
+    )
+    people = [
+        p
+        for p in Person.objects.filter(unit__path__startswith=vp.path).order_by("code")[:40]
+        if p.pk not in taken
+    ][:4]
+    done = []
+    for person in people:
+        n = _try(
+            ctx,
+            f"GK {person.code}",
+            services.create_nomination,
+            donvi,
+            award_type=gk,
+            year=YEAR,
+            proposing_unit=vp,
+            person=person,
+            campaign=campaign,
+            **_deliberation(10),
+        )
+        if n is None:
+            continue
+        services.add_attachment(donvi, n, _file("to-trinh-08-TTr-VP.pdf"), kind="submission_letter")
+        services.add_attachment(donvi, n, _file("bien-ban-vp.pdf"), kind="minutes")
+        if services.record_verdict(office, n).eligible is False:
+            services.override_verdict(
+                office,
+                n,
+                reason="Có thành tích trong phong trào thi đua chuyển đổi số của Văn phòng Bộ "
+                "năm 2025 (Điều 75 Luật Thi đua, khen thưởng); Thường trực đã thẩm định.",
+            )
+        n = _try(ctx, f"submit GK {person.code}", services.transition, _fresh(donvi), n, "submit")
+        if n is not None:
+            done.append(n)
+    return done
 
 
 def seed(ctx) -> None:
@@ -294,8 +354,8 @@ def seed(ctx) -> None:
     # Văn phòng Bộ's Giấy khen list, built from the eligible people and submitted by donvi,
     # reviewed by the unit's second officer, who accepts half of it for the unit's council
     gk = AwardType.objects.filter(code="GK").first()
-    batch = None
-    if gk is not None:
+    done = []
+    if gk is not None and _gk_eligible(vp, gk):
         _built, batch = _built_list(
             ctx,
             donvi,
@@ -306,11 +366,14 @@ def seed(ctx) -> None:
             number="08/TTr-VP",
             files=("to-trinh-08-TTr-VP.pdf", "bien-ban-vp.pdf"),
         )
-    if batch is not None:
-        for n in batch.nominations.order_by("id"):
-            services.update_dossier(donvi, n, version=n.version, **_deliberation(10))
-        result = services.submit_batch(_fresh(donvi), batch)
-        done = list(Nomination.objects.filter(pk__in=result.done).order_by("id"))
+        if batch is not None:
+            for n in batch.nominations.order_by("id"):
+                services.update_dossier(donvi, n, version=n.version, **_deliberation(10))
+            result = services.submit_batch(_fresh(donvi), batch)
+            done = list(Nomination.objects.filter(pk__in=result.done).order_by("id"))
+    elif gk is not None:
+        done = _gk_by_assessment(ctx, donvi, office, vp, gk, campaign)
+    if done:
         services.bulk_transition(donvi2, done, "start_review")
         accepted = services.bulk_transition(
             donvi2,
@@ -318,8 +381,8 @@ def seed(ctx) -> None:
             "accept",
         )
         ctx.log(
-            f"  nominations: GK list of Văn phòng Bộ, {len(done)} submitted, "
-            f"{len(accepted.done)} accepted inside the unit"
+            f"  nominations: GK of Văn phòng Bộ, {len(done)} submitted by donvi, "
+            f"{len(accepted.done)} accepted inside the unit by donvi2"
         )
 
     # 4. Khối II's proposals become nominations, then disclosure, objection, answer; the
