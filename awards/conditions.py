@@ -22,8 +22,10 @@ them in Django admin; ``validate`` refuses anything else with a clear message):
   title. ``"at_least": n`` instead of ``share`` asks for a count.
 - ``{"no_discipline": {"min_level": "CANH_CAO", "scope": "self" | "members"}}``: no
   discipline at that level or above in force during the year.
-- ``{"after_award": {"award": "BK_BO", "then": c}}``: holds that award; ``c`` is judged with
-  its counting period starting the year after the latest such award.
+- ``{"after_award": {"award": "BK_BO", "then": c}}``: holds that award; ``c`` is judged over
+  the period from the year after the latest such award to the year under judgment, however
+  long (principle 7): inside it every window is that whole period, so ``"years": 5`` asks
+  every year of it, and at least 5, and ``times`` / counts are taken over all of it.
 - ``{"bloc_role": "leader"}``: the unit leads (or is deputy of) a bloc or cluster that year.
 - ``{"achievement": {"kinds": ["dot_xuat", "chuyen_de"], "within_years": n}}``: the subject
   received a reward of one of those kinds (any award type but the one judged) in the n years
@@ -254,7 +256,8 @@ def _walk(node, visit) -> None:
 
 
 def lookback(node) -> int:
-    """How many years of ratings/initiatives before the judged year a condition can read."""
+    """How many years of ratings/initiatives before the judged year a condition reads for
+    everyone (an "after" period may reach further back, for the people concerned only)."""
     if not isinstance(node, dict):
         return 1
     best = 1

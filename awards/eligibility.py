@@ -14,7 +14,9 @@ Semantics (principles of ``shared/domain/rules.md``):
 - a discipline blocks the year under judgment if it is in force on any day of that year
   (start on or before 31 December, end on or after 1 January, or no end);
 - an initiative already used as the basis of a different reward does not count again;
-- "after" counting starts the year after the latest regular award of that code;
+- "after" counting starts the year after the latest regular award of that code and runs,
+  unbroken, to the year under judgment: the counts a chain asks for are taken over that
+  whole period, however long (principle 7);
 - "held in the year under judgment" means recorded for that year, or qualifying for it now
   under the same rule set (titles of a year are judged together at year end).
 """
