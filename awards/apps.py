@@ -42,3 +42,6 @@ class AwardsConfig(AppConfig):
         from awards.council.setup import ready as council_ready
 
         council_ready()
+        from awards.decisions.setup import ready as decisions_ready
+
+        decisions_ready()

@@ -1314,7 +1314,7 @@ def _load_people_chunk(
             )
         f.ratings = ratings
     award_rows = (
-        AwardRecord.objects.filter(rng, award_q)
+        AwardRecord.objects.live().filter(rng, award_q)
         .order_by()  # the model's ordering would join the award types for nothing
         .values_list("person_id", "award_type_id", "year", "kind")
         if award_q is not None
@@ -1395,7 +1395,7 @@ def _read_runs(people, runs, run_floors, first_year, year, codes) -> None:
     for type_id, floor in run_floors.items():
         before |= Q(award_type_id=type_id, year__lt=floor)
     for pid, type_id, y, kind in (
-        AwardRecord.objects.filter(before, person_id__in=ids, year__gte=lo)
+        AwardRecord.objects.live().filter(before, person_id__in=ids, year__gte=lo)
         .order_by("year")
         .values_list("person_id", "award_type_id", "year", "kind")
     ):
@@ -1442,7 +1442,7 @@ def iter_unit_facts(
     ).values_list("unit_id", "year", "rating"):
         if uid in facts:
             facts[uid].ratings[y] = RATING_RANK[rating]
-    for uid, type_id, y, kind in AwardRecord.objects.filter(
+    for uid, type_id, y, kind in AwardRecord.objects.live().filter(
         scope, unit__isnull=False, year__lte=year
     ).values_list("unit_id", "award_type_id", "year", "kind"):
         if uid in facts:

@@ -111,7 +111,7 @@ def handle(ctx, rows) -> None:
 
 def export():
     """Every award record, in the import's columns (people first, then units)."""
-    qs = AwardRecord.objects.select_related("award_type").order_by("id")
+    qs = AwardRecord.objects.live().select_related("award_type").order_by("id")
     for rec in (
         qs.filter(person__isnull=False)
         .values_list(

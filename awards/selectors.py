@@ -44,7 +44,7 @@ def award_history(subject) -> QuerySet[AwardRecord]:
     """A person's or a unit's titles and rewards, newest first (one query)."""
     field = "unit" if subject.__class__.__name__ == "Unit" else "person"
     return (
-        AwardRecord.objects.filter(**{field: subject})
+        AwardRecord.objects.live().filter(**{field: subject})
         .select_related("award_type")
         .order_by("-year", "award_type__order", "kind")
     )

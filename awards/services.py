@@ -99,7 +99,7 @@ def record_award(
     """
     subject_type = _check_record(subject, award_type, year, kind)
     key = {subject_type: subject, "award_type": award_type, "year": int(year), "kind": kind}
-    record = AwardRecord.objects.select_for_update().filter(**key).first()
+    record = AwardRecord.objects.live().select_for_update().filter(**key).first()
     values = {
         "decision_number": decision_number or "",
         "decision_date": decision_date,

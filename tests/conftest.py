@@ -44,6 +44,7 @@ DATA_MIGRATIONS = [
     ("awards.migrations.0004_rule_sets_by_decree_period", "seed"),
     ("awards.migrations.0007_council_vote_rules", "seed"),
     ("awards.migrations.0009_gk_needs_an_achievement", "seed"),
+    ("awards.migrations.0011_prize_multiples_and_base_salary_2026", "seed"),
 ]
 
 

@@ -19,6 +19,21 @@ from .council import (
     SessionState,
     VoterRoll,
 )
+from .decisions import (
+    Decision,
+    DecisionCounter,
+    DecisionDocument,
+    DecisionIssuer,
+    DecisionItem,
+    DecisionState,
+    DocumentKind,
+    ExternalDecision,
+    PrizeMultiple,
+    SignerPrefix,
+    Submission,
+    SubmissionItem,
+    SubmissionState,
+)
 from .nominations import (
     Attachment,
     AttachmentKind,
@@ -37,6 +52,19 @@ from .rules import Rule, RuleSet
 from .verdicts import EligibilityVerdict
 
 __all__ = [
+    "Decision",
+    "DecisionCounter",
+    "DecisionDocument",
+    "DecisionIssuer",
+    "DecisionItem",
+    "DecisionState",
+    "DocumentKind",
+    "ExternalDecision",
+    "PrizeMultiple",
+    "SignerPrefix",
+    "Submission",
+    "SubmissionItem",
+    "SubmissionState",
     "Attendance",
     "AttendanceStatus",
     "Ballot",

@@ -26,9 +26,17 @@ class RecordSource(models.TextChoices):
     DEMO = "demo", _("Demo data")
 
 
+class AwardRecordQuerySet(models.QuerySet):
+    def live(self):
+        """Records in force: not superseded by a replacing decision."""
+        return self.filter(superseded_at__isnull=True)
+
+
 class AwardRecord(models.Model):
     """A title or reward received by a person or a unit (exactly one of the two) for a year.
-    Natural key: subject, award type, year, kind (the import matches on it)."""
+    Natural key: subject, award type, year, kind (the import matches on it), among the
+    records in force. A record of a decision later replaced is superseded (kept, never
+    deleted): every read that judges or counts uses ``AwardRecord.objects.live()``."""
 
     person = models.ForeignKey(
         Person,
@@ -59,6 +67,31 @@ class AwardRecord(models.Model):
         _("source"), max_length=10, choices=RecordSource.choices, default=RecordSource.MANUAL
     )
     note = models.CharField(_("note"), max_length=500, blank=True)
+    decision = models.ForeignKey(
+        "awards.Decision",
+        verbose_name=_("decision"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="records",
+    )
+    external_decision = models.ForeignKey(
+        "awards.ExternalDecision",
+        verbose_name=_("external decision"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="records",
+    )
+    superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
+    superseded_by = models.ForeignKey(
+        "awards.Decision",
+        verbose_name=_("superseded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_records",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -68,6 +101,8 @@ class AwardRecord(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    objects = AwardRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("award record")
@@ -81,17 +116,21 @@ class AwardRecord(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["person", "award_type", "year", "kind"],
-                condition=Q(person__isnull=False),
+                condition=Q(person__isnull=False) & Q(superseded_at__isnull=True),
                 name="award_record_person_natural_key",
             ),
             models.UniqueConstraint(
                 fields=["unit", "award_type", "year", "kind"],
-                condition=Q(unit__isnull=False),
+                condition=Q(unit__isnull=False) & Q(superseded_at__isnull=True),
                 name="award_record_unit_natural_key",
             ),
             models.CheckConstraint(
                 condition=Q(year__gte=MIN_YEAR) & Q(year__lte=MAX_YEAR),
                 name="award_record_year_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(superseded_by__isnull=True) | Q(superseded_at__isnull=False),
+                name="award_record_superseded_has_time",
             ),
         ]
         indexes = [

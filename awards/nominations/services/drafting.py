@@ -67,7 +67,7 @@ def _live_exists(*, person, unit, award_type, year) -> bool:
 def _held(*, person, unit, award_type, year, kind) -> AwardRecord | None:
     """The award record if the nominee already received this award (of this kind) for the
     year: nominating them again makes no sense."""
-    qs = AwardRecord.objects.filter(award_type=award_type, year=year, kind=kind)
+    qs = AwardRecord.objects.live().filter(award_type=award_type, year=year, kind=kind)
     return (qs.filter(person=person) if person else qs.filter(unit=unit)).first()
 
 

@@ -95,7 +95,7 @@ def build_batch(
         .exclude(state__in=DEAD_STATES)
         .values_list("person_id", flat=True)
     ) | set(
-        AwardRecord.objects.filter(
+        AwardRecord.objects.live().filter(
             award_type=award_type,
             year=year,
             kind=AwardKind.CONG_TRANG,
@@ -104,7 +104,7 @@ def build_batch(
     )
     history: dict[int, list[str]] = {}
     for pid, y, name, ref in (
-        AwardRecord.objects.filter(person_id__in=eligible_ids, year__lt=year)
+        AwardRecord.objects.live().filter(person_id__in=eligible_ids, year__lt=year)
         .order_by("year", "award_type__order")
         .values_list("person_id", "year", "award_type__name_vi", "decision_number")
     ):

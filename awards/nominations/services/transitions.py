@@ -39,6 +39,9 @@ class Move:
     target: str
     perm: str
     notify: bool = False
+    # Only another service makes this move (``internal=True``): decide and undecide belong
+    # to signing a decision, never to a hand-made step.
+    internal: bool = False
 
 
 # The nomination's life (``shared/domain/model-sketch.md``). "Resubmitted" is a submit from
@@ -61,7 +64,9 @@ MOVES: dict[str, Move] = {
     "schedule": Move(frozenset({S.ACCEPTED}), S.IN_SESSION, "nominations.council"),
     "approve": Move(frozenset({S.IN_SESSION, S.ACCEPTED}), S.APPROVED, "nominations.council"),
     "reject": Move(frozenset({S.IN_SESSION}), S.REJECTED, "nominations.council"),
-    "decide": Move(frozenset({S.APPROVED}), S.DECIDED, "nominations.council"),
+    "decide": Move(frozenset({S.APPROVED}), S.DECIDED, "nominations.council", internal=True),
+    # A replacing decision that leaves the nomination out (``awards.decisions``).
+    "undecide": Move(frozenset({S.DECIDED}), S.APPROVED, "nominations.council", internal=True),
 }
 
 MOVE_LABELS = {
@@ -74,6 +79,7 @@ MOVE_LABELS = {
     "approve": gettext_lazy("Approve"),
     "reject": gettext_lazy("Reject"),
     "decide": gettext_lazy("Record the decision"),
+    "undecide": gettext_lazy("Left out by a replacing decision"),
 }
 
 
@@ -89,6 +95,7 @@ def transition(
     version: int | None = None,
     comments: list[tuple[str, str]] | None = None,
     note: str = "",
+    internal: bool = False,
 ) -> Nomination:
     """The one way a nomination changes state. Looks ``move`` up in ``MOVES``, locks the
     row, checks the actor's permission on the locked row and the move's own conditions
@@ -103,6 +110,10 @@ def transition(
     if spec.perm in INDEPENDENT_PERMS:
         require_independent(actor, n)
     _require(actor, spec.perm, n)
+    if spec.internal and not internal:
+        raise ValidationError(
+            _("This step is taken by signing a decision (Decisions)."), code="by_decision"
+        )
     if version is not None and int(version) != n.version:
         raise _conflict()
     if n.state not in spec.sources:
