@@ -24,12 +24,36 @@ def register(item: NavItem) -> None:
     _REGISTRY[item.key] = item
 
 
-def items_for(user) -> list[dict]:
+_CACHE_ATTR = "_portal_perm_cache"
+
+
+def request_has_perm(request, perm: str) -> bool:
+    """Whether ``request.user`` holds ``perm``, asked of the backends once per request.
+
+    Changes nothing but a dict stored on the request: the layout, the home page and any
+    partial rendered in the same request share one answer per permission instead of running
+    the rules predicates (some query the database) once per menu entry and per template.
+    """
+    user = getattr(request, "user", None)
+    if not (user and user.is_authenticated):
+        return False
+    cache = request.__dict__.setdefault(_CACHE_ATTR, {})
+    if perm not in cache:
+        cache[perm] = user.has_perm(perm)
+    return cache[perm]
+
+
+def items_for(user, request=None) -> list[dict]:
+    """The entries ``user`` may open; with ``request``, permissions come from its cache."""
     if not (user and user.is_authenticated):
         return []
+
+    def allowed(perm):
+        return request_has_perm(request, perm) if request is not None else user.has_perm(perm)
+
     visible = []
     for item in sorted(_REGISTRY.values(), key=lambda i: (i.order, i.key)):
-        if item.perm and not user.has_perm(item.perm):
+        if item.perm and not allowed(item.perm):
             continue
         try:
             url = reverse(item.url_name, kwargs=item.kwargs or None)
@@ -42,6 +66,9 @@ def items_for(user) -> list[dict]:
 
 
 def navigation(request):
-    """Context processor: ``nav_items`` for the signed-in user."""
-    user = getattr(request, "user", None)
-    return {"nav_items": items_for(user)}
+    """Context processor: ``nav_items`` for the signed-in user, built once per request."""
+    items = request.__dict__.get("_portal_nav_items")
+    if items is None:
+        items = items_for(getattr(request, "user", None), request)
+        request.__dict__["_portal_nav_items"] = items
+    return {"nav_items": items}
