@@ -31,8 +31,11 @@ for app_label in DOMAIN_MODULES:
     if api_module:
         api_module.register(router)
 
+# The council's API is registered by awards.api (its hook); only its pages are mounted here.
+PAGE_MODULES = (*DOMAIN_MODULES, "awards.council")
+
 app_pages = []
-for app_label in DOMAIN_MODULES:
+for app_label in PAGE_MODULES:
     if _optional(f"{app_label}.urls"):
         app_pages.append(path("", include(f"{app_label}.urls")))
 

@@ -1,5 +1,8 @@
 """Wiring of the council package, called from ``AwardsConfig.ready()``: permissions,
-admin, the conflict-of-interest resolver (members' own units) and the demo seeder."""
+admin, the conflict-of-interest resolver (members' own units), the navigation entry and
+the demo seeder."""
+
+from django.utils.translation import gettext_lazy as _
 
 
 def ready():
@@ -7,7 +10,17 @@ def ready():
     from awards.council.demo import seed
     from awards.council.services import member_units
     from awards.nominations.conflicts import register_member_unit_resolver
-    from emulation_portal import demo
+    from emulation_portal import demo, nav
 
     register_member_unit_resolver(member_units)
+    nav.register(
+        nav.NavItem(
+            "council",
+            _("Council"),
+            "council:index",
+            perm="council.browse",
+            order=45,
+            description=_("Council sessions: agenda, attendance, the ballot, results and minutes"),
+        )
+    )
     demo.register("council", 45, seed)

@@ -171,12 +171,14 @@ def _store(
 
 
 @transaction.atomic
-def cast(actor, session: CouncilSession | int, choices: dict) -> str:
+def cast(actor, session: CouncilSession | int, choices: dict, *, recuse=()) -> str:
     """Cast the actor's ballot (or, for an authorised substitute, the principal's):
     ``choices`` maps each agenda item id to approve / disapprove / abstain (a recused item
-    may be left out). Returns the receipt code. Refused: before opening, after closing, a
-    non-member, an absent member, a second ballot, an item outside the session, a vote on
-    an item the member recused from, a substitute whose principal already voted."""
+    may be left out). ``recuse``: item ids the member stands aside from, declared with the
+    ballot in the same transaction (so a refused ballot leaves no recusal behind). Returns
+    the receipt code. Refused: before opening, after closing, a non-member, an absent
+    member, a second ballot, an item outside the session, a vote on an item the member
+    recused from, a substitute whose principal already voted."""
     s = lock_session(session)
     _check_open(s)
     member, by_substitute = principal_for(s, actor)
@@ -185,6 +187,8 @@ def cast(actor, session: CouncilSession | int, choices: dict) -> str:
             _("The member you stand in for has already voted; you cannot vote for them."),
             code="principal_voted",
         )
+    if recuse:
+        _declare_recusals(actor, s, member, recuse)
     clean = _clean_choices(s, member, choices)
     return _store(
         actor,
@@ -195,6 +199,30 @@ def cast(actor, session: CouncilSession | int, choices: dict) -> str:
         action="council.ballot.cast",
         by_substitute=by_substitute,
     )
+
+
+def _declare_recusals(actor, s: CouncilSession, member: CouncilMember, item_ids) -> None:
+    if VoterRoll.objects.filter(session=s, member=member).exists():
+        raise _already()
+    on_agenda = set(s.items.values_list("pk", flat=True))
+    for key in item_ids:
+        try:
+            item_id = int(key)
+        except (TypeError, ValueError):
+            item_id = None
+        if item_id not in on_agenda:
+            raise ValidationError(
+                _("Item %(item)s is not on this session's agenda.") % {"item": key},
+                code="unknown_item",
+            )
+        _recusal, created = Recusal.objects.get_or_create(item_id=item_id, member=member)
+        if created:
+            audit.record(
+                actor,
+                "council_session.recuse",
+                s,
+                after={"item": item_id, "member": member.pk, "reason": ""},
+            )
 
 
 @transaction.atomic
