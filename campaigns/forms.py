@@ -76,7 +76,7 @@ class RegistrationForm(forms.Form):
     )
     people = forms.CharField(
         label=_("People aiming for individual titles"),
-        help_text=_("One per line: person code, then the title code (e.g. NV0001 CSTD_CS)."),
+        help_text=_("One per line: a person code, then the title code."),
         max_length=LONG_TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
@@ -89,9 +89,17 @@ class RegistrationForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, units=None, **kwargs):
+    def __init__(self, *args, units=None, example_code=None, read_only=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units if units is not None else Unit.objects.none()
+        if example_code:
+            # A real code from the registry: its format is the one to type.
+            self.fields["people"].help_text = _(
+                "One per line: a person code, then the title code, e.g. %(example)s."
+            ) % {"example": f"{example_code} CSTD_CS"}
+        if read_only:
+            for field in self.fields.values():
+                field.disabled = True
 
     def clean_people(self):
         lines = [line.split() for line in self.cleaned_data["people"].splitlines() if line.strip()]

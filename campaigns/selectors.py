@@ -223,6 +223,15 @@ def score_totals(pledge_id: int) -> dict[int, dict[str, Decimal]]:
     return _totals(rows)
 
 
+def bloc_member_years(bloc_id: int, years: list[int]) -> set[int]:
+    """Those of ``years`` in which the bloc has at least one member unit."""
+    return set(
+        BlocMembership.objects.filter(bloc_id=bloc_id, year__in=years)
+        .values_list("year", flat=True)
+        .distinct()
+    )
+
+
 def bloc_year_page(bloc: Bloc, year: int) -> dict:
     """Everything the bloc-year page shows, in a fixed number of queries."""
     members = memberships(bloc.pk, year)

@@ -282,17 +282,26 @@ class PersonTarget:
     title_code: str
 
 
-def _check_registration_open(campaign: Campaign, unit: Unit):
+def registration_closed_reason(campaign: Campaign, unit: Unit) -> str | None:
+    """Why ``unit`` can no longer register for ``campaign`` (the campaign is not running,
+    or the unit's registration deadline has passed), or None while it can. Changes nothing;
+    the registration page shows the reason before anyone types."""
     if campaign.state != CampaignState.LAUNCHED:
-        raise ValidationError(_("Registration is only possible while the campaign runs."))
+        return _("Registration is only possible while the campaign runs.")
     phase = campaign.phases.filter(kind=PhaseKind.REGISTRATION).first()
     if phase is not None:
         deadline = selectors.phase_deadline(phase, unit)
         if _today() > deadline:
-            raise ValidationError(
-                _("The registration deadline (%(date)s) has passed.")
-                % {"date": deadline.strftime("%d/%m/%Y")}
-            )
+            return _("The registration deadline (%(date)s) has passed.") % {
+                "date": deadline.strftime("%d/%m/%Y")
+            }
+    return None
+
+
+def _check_registration_open(campaign: Campaign, unit: Unit):
+    reason = registration_closed_reason(campaign, unit)
+    if reason:
+        raise ValidationError(reason)
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@ ValidationError into form errors (input kept) or a message; no business rule liv
 
 from functools import wraps
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,7 +30,7 @@ from campaigns.models import (
     Score,
 )
 from campaigns.selectors import BlocYear
-from units.models import Bloc, Unit
+from units.models import Bloc, Person, Unit
 
 
 def _need(request, perm, obj=None):
@@ -246,8 +247,24 @@ def registration_edit(request, pk):
                 e.initiative_title for e in existing.entries.all() if e.kind == "initiative"
             ),
         )
-    form = forms.RegistrationForm(request.POST or None, initial=initial, units=units)
-    if request.method == "POST" and form.is_valid():
+    # Past the deadline (for the chosen unit, or for every unit in scope) the form is shown
+    # read-only with the reason at the top, instead of refusing only on saving.
+    candidates = [u for u in units if str(u.pk) == str(unit_id)] if unit_id else list(units)
+    reasons = [services.registration_closed_reason(campaign, u) for u in candidates]
+    closed_reason = reasons[0] if reasons and all(reasons) else None
+    example = (
+        Person.objects.filter(unit__in=units).order_by("code").values_list("code", flat=True)
+    ).first()
+    form = forms.RegistrationForm(
+        request.POST or None,
+        initial=initial,
+        units=units,
+        example_code=example,
+        read_only=bool(closed_reason),
+    )
+    if request.method == "POST" and closed_reason:
+        messages.error(request, closed_reason)
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.save_registration(
@@ -270,7 +287,12 @@ def registration_edit(request, pk):
     return render(
         request,
         "campaigns/registration_form.html",
-        {"form": form, "campaign": campaign, "existing": existing},
+        {
+            "form": form,
+            "campaign": campaign,
+            "existing": existing,
+            "closed_reason": closed_reason,
+        },
     )
 
 
@@ -342,6 +364,9 @@ def bloc_year(request, by: BlocYear):
             **data,
             "rows": rows,
             "is_leader": is_leader,
+            # The banner speaks to the leading unit's officer only: a superuser passes every
+            # has_perm, so ask the rule itself.
+            "leader_officer": rules.has_perm("campaigns.run_bloc", user, by),
             # the office adjusts the leading unit's own scores (separation of duties)
             "office_adjusts": user.has_perm("campaigns.view_all"),
             "my_units": my_units,
@@ -350,10 +375,21 @@ def bloc_year(request, by: BlocYear):
             "scoring_open": scoring_open,
             "unsigned_mine": [u for u in my_units if u.pk not in data["signatures"]],
             "score_base": reverse("campaigns:bloc-year", args=[by.bloc.pk, by.year]) + "scores/",
-            "prev_year": by.year - 1,
-            "next_year": by.year + 1,
+            **_neighbour_years(user, by),
         },
     )
+
+
+def _neighbour_years(user, by: BlocYear) -> dict:
+    """``prev_year`` / ``next_year``: the years around ``by`` the bloc has members in and the
+    user may open, else None (no link that answers 403 or an empty page)."""
+    years = selectors.bloc_member_years(by.bloc.pk, [by.year - 1, by.year + 1])
+    return {
+        key: year
+        if year in years and user.has_perm("campaigns.view_bloc_year", BlocYear(by.bloc, year))
+        else None
+        for key, year in (("prev_year", by.year - 1), ("next_year", by.year + 1))
+    }
 
 
 def _pledge_of(by: BlocYear, pledge_id) -> Pledge:

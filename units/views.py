@@ -44,7 +44,7 @@ from units.models import (
     PersonYear,
     Unit,
 )
-from units.rules import officer_units
+from units.rules import is_reader, officer_units
 
 PAGE_SIZE = 50
 
@@ -125,6 +125,12 @@ def unit_detail(request, code):
         "page": page,
         "ratings": unit.ratings.order_by("-year"),
         "memberships": selectors.unit_bloc_by_year(unit),
+        # A unit officer's scope is a subtree: the parent (or a successor elsewhere) is
+        # named, not linked, when its page would refuse them.
+        "parent_link": unit.parent is not None
+        and request.user.has_perm("units.view_unit", unit.parent),
+        "successor_link": unit.successor is not None
+        and request.user.has_perm("units.view_unit", unit.successor),
         "can_manage": request.user.has_perm("units.rate_unit_year", unit),
         "can_edit": request.user.has_perm("units.change_unit", unit),
         "can_rate_unit": request.user.has_perm("units.set_unit_rating", unit),
@@ -461,7 +467,9 @@ def bloc_detail(request, code):
             "can_change": can_change,
             "form": BlocMemberForm() if can_change else None,
             "roles": BlocRole.choices,
-            "reader": request.user.has_perm("units.view_unit"),
+            # Readers open every unit; an officer only those in scope (asked without an
+            # object, "units.view_unit" holds for any officer).
+            "reader": is_reader(request.user),
             "officer_units": visible,
         },
     )
