@@ -110,15 +110,14 @@ def _record_failure(pks, exc: BaseException, *, attempted: bool, claimed: bool) 
 
 
 def _connect():
-    """A fresh broker connection, tried once (no retry) within the connection timeout."""
-    conn = celery_app.connection_for_write()
+    """A fresh broker connection, tried once (no retry); connecting and each socket read
+    (a broker that accepts but never answers) are bounded by the connection timeout."""
+    bound = celery_app.conf.broker_connection_timeout
+    conn = celery_app.connection_for_write(
+        transport_options={"socket_connect_timeout": bound, "socket_timeout": bound}
+    )
     try:
-        conn.ensure_connection(
-            max_retries=0,
-            interval_start=0,
-            interval_step=0,
-            timeout=celery_app.conf.broker_connection_timeout,
-        )
+        conn.ensure_connection(max_retries=0, interval_start=0, interval_step=0, timeout=bound)
     except BaseException:
         conn.release()
         raise
@@ -179,6 +178,7 @@ def send(pks, *, sweep_after: int = 0, respect_pause: bool = True) -> int:
     """Send the unsent rows ``pks`` (then up to ``sweep_after`` other due rows, oldest first,
     once the broker has taken them). Never raises for a broker that is down: the rows stay
     unsent with the error. Returns how many rows this call sent."""
+    global _paused_until
     pks = list(pks)
     if respect_pause and paused():
         failure = BrokerUnavailable("the broker was unavailable moments ago")
@@ -190,6 +190,7 @@ def send(pks, *, sweep_after: int = 0, respect_pause: bool = True) -> int:
         log.warning("broker unavailable, %d outbox row(s) wait: %s", len(pks), exc)
         _record_failure(pks, exc, attempted=True, claimed=False)
         return 0
+    _paused_until = 0.0  # the broker answers again: no need to hold new rows back
     sent = 0
     try:
         sent += _send_claimed(conn, pks)

@@ -4,6 +4,7 @@ that is down, the work is kept and sent by a sweep once the broker is back, once
 The broker is a closed port (nothing listens on 127.0.0.1:1) or kombu's in-memory transport;
 the real outage, with a Redis server and a worker, is in ``test_outbox_worker.py``."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -153,6 +154,16 @@ def test_a_failed_publish_is_tried_once_without_retry_then_the_process_waits(
     waiting = OutboxMessage.objects.get(job=second)
     assert waiting.sent_at is None and waiting.attempts == 0 and waiting.last_error
     assert Job.objects.filter(state=Job.State.PENDING).count() == 2
+
+    # A sweep that gets through ends the pause: the next job goes out at once.
+    monkeypatch.undo()
+    broker(MEMORY)
+    monkeypatch.setattr(outbox, "_paused_until", time.monotonic() + 60)
+    assert outbox.sweep(due_only=False, respect_pause=False) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        third = start_job(office_user, "audit_pdf", tasks.export_audit_pdf, {})
+    assert OutboxMessage.objects.get(job=third).sent_at is not None
+    assert len(_queued_task_ids()) == 3
 
 
 def test_a_sweep_sends_each_waiting_row_exactly_once(
@@ -340,3 +351,17 @@ class _Out:
 
     def flush(self):
         pass
+
+
+def test_the_admin_shows_waiting_rows_read_only(client, admin_account):
+    admin_account.is_staff = admin_account.is_superuser = True
+    admin_account.save()
+    row = OutboxMessage.objects.create(
+        task="portal.ping", args=["x"], last_error="OperationalError: Connection refused"
+    )
+    client.force_login(admin_account)
+    listing = client.get("/admin/emulation_portal/outboxmessage/?sent_at__isempty=1")
+    assert listing.status_code == 200 and "Connection refused" in listing.content.decode()
+    detail = client.get(f"/admin/emulation_portal/outboxmessage/{row.pk}/change/")
+    assert detail.status_code == 200
+    assert client.get("/admin/emulation_portal/outboxmessage/add/").status_code == 403
