@@ -99,15 +99,20 @@ class PersonAdmin(ServiceAdmin):
 
 @admin.register(PersonYear)
 class PersonYearAdmin(ServiceAdmin):
-    list_display = ["person", "year", "unit", "rating"]
-    list_filter = ["year", "rating"]
+    list_display = ["person", "year", "unit", "rating", "position_level"]
+    list_filter = ["year", "rating", "position_level"]
     search_fields = ["person__code", "person__search_text"]
     autocomplete_fields = ["person", "unit"]
     list_select_related = ["person", "unit"]
 
     def write(self, request, obj, form, change):
         obj.pk = services.set_person_year(
-            request.user, person=obj.person, year=obj.year, rating=obj.rating, unit=obj.unit
+            request.user,
+            person=obj.person,
+            year=obj.year,
+            rating=obj.rating,
+            unit=obj.unit,
+            position_level=obj.position_level,
         ).pk
 
     def has_delete_permission(self, request, obj=None):

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -25,9 +26,11 @@ from units.models import (
     Initiative,
     Person,
     PersonYear,
+    PositionLevel,
     Unit,
     UnitRating,
 )
+from units.selectors import counted_position_level_q
 
 
 def _scope_unit(request, queryset, prefix: str):
@@ -113,7 +116,7 @@ class PersonYearSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PersonYear
-        fields = ["year", "unit", "rating"]
+        fields = ["year", "unit", "rating", "position_level"]
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -266,19 +269,43 @@ class RatingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PersonYear
-        fields = ["id", "person", "year", "unit", "rating"]
+        fields = ["id", "person", "year", "unit", "rating", "position_level"]
         validators = []
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "position_level",
+                str,
+                enum=PositionLevel.values,
+                description="The level the year counts at: the recorded one, else QUAN_LY "
+                "for a manager and TRUC_TIEP for anyone else.",
+            )
+        ]
+    )
+)
 class RatingViewSet(PersonRecordViewSet):
-    """People's years: the unit they belonged to and their rating."""
+    """People's years: the unit they belonged to, their rating and position level."""
 
     serializer_class = RatingSerializer
     model = PersonYear
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self):
-        return super().get_queryset().select_related("unit")
+        qs = super().get_queryset().select_related("unit")
+        level = self.request.query_params.get("position_level", "")
+        if level:
+            if level not in PositionLevel.values:
+                raise ValidationError(
+                    {
+                        "position_level": _("%(value)s is not one of: %(choices)s.")
+                        % {"value": level[:40], "choices": ", ".join(PositionLevel.values)}
+                    }
+                )
+            qs = qs.filter(counted_position_level_q(level))
+        return qs
 
     def _check_year_units(self, person, year, unit):
         """A unit officer writes a person's year only where both the unit the row names now
@@ -304,6 +331,7 @@ class RatingViewSet(PersonRecordViewSet):
             year=data["year"],
             rating=data.get("rating", ""),
             unit=data.get("unit"),
+            position_level=data.get("position_level"),
         )
 
     def perform_update(self, serializer):
@@ -316,6 +344,7 @@ class RatingViewSet(PersonRecordViewSet):
             year=py.year,
             rating=data.get("rating", py.rating),
             unit=data.get("unit"),
+            position_level=data.get("position_level"),
         )
 
 

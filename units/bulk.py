@@ -26,6 +26,7 @@ from units.models import (
     InitiativeScope,
     Person,
     PersonYear,
+    PositionLevel,
     Rating,
     Unit,
     UnitKind,
@@ -349,6 +350,7 @@ def generate_people(
                     rng.choices(unit_ids, unit_weights)[0] if unit_weights else rng.choice(unit_ids)
                 )
                 position, manager = rng.choice(POSITIONS)
+                level = PositionLevel.QUAN_LY if manager else PositionLevel.TRUC_TIEP
                 birth = dt.date(rng.randint(1964, 2000), rng.randint(1, 12), rng.randint(1, 28))
                 people.append(
                     (
@@ -371,7 +373,7 @@ def generate_people(
                         continue
                     unit_that_year = earlier_unit if moved_in and year < moved_in else unit_id
                     rating = rng.choices(RATINGS, RATING_WEIGHTS)[0]
-                    pyears.append((year_id, person_id, year, unit_that_year, rating))
+                    pyears.append((year_id, person_id, year, unit_that_year, rating, level))
                     year_id += 1
                     if rating in (Rating.HTXSNV, Rating.HTTNV) and rng.random() < 0.08:
                         scope = rng.choices(
@@ -410,7 +412,9 @@ def generate_people(
                 people,
             )
             result.years += insert_rows(
-                PersonYear, ["id", "person_id", "year", "unit_id", "rating"], pyears
+                PersonYear,
+                ["id", "person_id", "year", "unit_id", "rating", "position_level"],
+                pyears,
             )
             result.initiatives += insert_rows(
                 Initiative,

@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import random
 
+from django.db import transaction
+
+from emulation_portal import audit
 from emulation_portal import demo as portal_demo
 from emulation_portal.models import Role
 from units import bulk, services
@@ -25,6 +28,9 @@ from units.models import (
     BlocMembership,
     BlocRole,
     Person,
+    PersonYear,
+    PositionLevel,
+    Rating,
     Unit,
     UnitKind,
     UnitRating,
@@ -33,6 +39,14 @@ from units.models import (
 DEMO_YEARS = range(2021, 2026)  # 2026 is the year in progress
 DEMO_PEOPLE = 900
 SCALE_YEARS = range(2016, 2026)
+
+# The ministry's leaders (plausible names, not the real office holders), in unit BO.
+LEADERS = [
+    ("LD_BO_01", "Trần Quốc Minh", "M", "Bộ trưởng"),
+    ("LD_BO_02", "Hoàng Thị Lan", "F", "Thứ trưởng"),
+    ("LD_BO_03", "Phan Văn Khánh", "M", "Thứ trưởng"),
+]
+HEAD_POSITION = "Thủ trưởng đơn vị"
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"]
 
@@ -332,8 +346,68 @@ def seed(ctx) -> None:
             f"  {made.people} people, {made.years} ratings, {ratings} unit ratings, "
             f"{made.initiatives} initiatives, {made.disciplines} disciplines"
         )
+        assign_position_levels(ctx, units)
     if ctx.scale:
         seed_scale(ctx, units["BO"])
+
+
+def assign_position_levels(ctx, units: dict[str, Unit]) -> None:
+    """Position levels of the demo (``codes.md``): the ministry's leaders (added to ``BO``)
+    are LANH_DAO_BO; in each unit below the ministry one manager is made its head
+    (LANH_DAO_VU); managers of state companies are DOANH_NHAN; the generator already
+    recorded the other managers as QUAN_LY and everyone else as TRUC_TIEP."""
+    for code, full_name, gender, position in LEADERS:
+        if Person.objects.filter(code=code).exists():
+            continue
+        person = services.create_person(
+            ctx.actor,
+            code=code,
+            full_name=full_name,
+            gender=gender,
+            unit=units["BO"],
+            position=position,
+            is_manager=True,
+        )
+        for year in DEMO_YEARS:
+            services.set_person_year(
+                ctx.actor,
+                person=person,
+                year=year,
+                rating=Rating.HTXSNV,
+                position_level=PositionLevel.LANH_DAO_BO,
+            )
+    heads, companies = [], []
+    for code, unit in sorted(units.items()):
+        if code in ("BO", "SO") or unit.kind == UnitKind.PHONG:
+            continue
+        if unit.kind == UnitKind.DOANH_NGHIEP:
+            companies.append(unit.pk)
+            continue
+        head = (
+            Person.objects.filter(unit=unit, is_manager=True, code__startswith="CB")
+            .order_by("code")
+            .first()
+        )
+        if head is not None:
+            heads.append((head.pk, unit.pk))
+    with transaction.atomic():
+        promoted = 0
+        for person_id, unit_id in heads:
+            Person.objects.filter(pk=person_id).update(position=HEAD_POSITION)
+            promoted += PersonYear.objects.filter(person_id=person_id, unit_id=unit_id).update(
+                position_level=PositionLevel.LANH_DAO_VU
+            )
+        entrepreneurs = PersonYear.objects.filter(
+            unit_id__in=companies, person__is_manager=True, position_level=PositionLevel.QUAN_LY
+        ).update(position_level=PositionLevel.DOANH_NHAN)
+        audit.record(
+            ctx.actor,
+            "units.demo_position_levels",
+            object_type="generation",
+            object_label="demo",
+            after={"heads": len(heads), "head_years": promoted, "company_years": entrepreneurs},
+        )
+    ctx.log(f"  position levels: {len(heads)} heads, {entrepreneurs} company managers' years")
 
 
 SCALES = {

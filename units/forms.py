@@ -9,6 +9,7 @@ from units.models import (
     Discipline,
     Initiative,
     Person,
+    PositionLevel,
     Rating,
     Unit,
     UnitKind,
@@ -112,12 +113,15 @@ class UnitRatingForm(forms.Form):
 
 
 class RatingGridForm(forms.Form):
-    """One rating select per person of the unit for the year."""
+    """One rating select and one position level select per person of the unit for the
+    year."""
 
-    def __init__(self, *args, people=(), current=None, **kwargs):
+    def __init__(self, *args, people=(), current=None, current_levels=None, **kwargs):
         super().__init__(*args, **kwargs)
         current = current or {}
+        current_levels = current_levels or {}
         choices = [("", _("— not rated —")), *Rating.choices]
+        level_choices = [("", _("— not recorded —")), *PositionLevel.choices]
         self.people = list(people)
         for person in self.people:
             self.fields[f"p{person.pk}"] = forms.ChoiceField(
@@ -126,13 +130,22 @@ class RatingGridForm(forms.Form):
                 required=False,
                 initial=current.get(person.pk, ""),
             )
+            self.fields[f"l{person.pk}"] = forms.ChoiceField(
+                label=_("position level"),
+                choices=level_choices,
+                required=False,
+                initial=current_levels.get(person.pk, ""),
+            )
 
     def rows(self):
         for person in self.people:
-            yield person, self[f"p{person.pk}"]
+            yield person, self[f"p{person.pk}"], self[f"l{person.pk}"]
 
     def ratings(self) -> dict[int, str]:
         return {p.pk: self.cleaned_data.get(f"p{p.pk}", "") for p in self.people}
+
+    def levels(self) -> dict[int, str]:
+        return {p.pk: self.cleaned_data.get(f"l{p.pk}", "") for p in self.people}
 
 
 class BlocMemberForm(forms.Form):

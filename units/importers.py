@@ -37,6 +37,7 @@ from units.models import (
     InitiativeScope,
     Person,
     PersonYear,
+    PositionLevel,
     Rating,
     Unit,
     UnitKind,
@@ -440,10 +441,20 @@ def import_ratings(ctx: ImportContext, rows: Rows) -> None:
                 person = _person_ref(ctx, row, "subject_code")
                 rating = _choice(row, "rating", Rating, required=False)
                 unit = _unit_ref(ctx, row, "unit_code", required=False)
-                return "person", (person, year, rating, unit)
+                # without the column, the recorded level is kept (None)
+                level = (
+                    _choice(row, "position_level", PositionLevel, required=False)
+                    if "position_level" in row
+                    else None
+                )
+                return "person", (person, year, rating, unit, level)
             unit = _unit_ref(ctx, row, "subject_code")
             if row.get("unit_code") and row["unit_code"] != unit.code:
                 raise RowInvalid("unit_code", _("Leave unit_code empty for a unit's rating."))
+            if row.get("position_level"):
+                raise RowInvalid(
+                    "position_level", _("Leave position_level empty for a unit's rating.")
+                )
             return "unit", (unit, year, _choice(row, "rating", Rating))
 
         result = _guard(ctx, sheet, rownum, check)
@@ -451,29 +462,39 @@ def import_ratings(ctx: ImportContext, rows: Rows) -> None:
             (person_rows if result[0] == "person" else unit_rows).append((rownum, result[1]))
     if ctx.errors:
         return
-    # (person, year) -> (id, unit, rating): plain tuples, no model instance per row
+    # (person, year) -> (id, unit, rating, level): plain tuples, no model instance per row
     existing = {}
     ids = sorted({p.pk for _r, (p, *_x) in person_rows if p.pk})
     for i in range(0, len(ids), BATCH):
-        for pk, pid, year, unit_id, rating in PersonYear.objects.filter(
+        for pk, pid, year, unit_id, rating, level in PersonYear.objects.filter(
             person_id__in=ids[i : i + BATCH]
-        ).values_list("id", "person_id", "year", "unit_id", "rating"):
-            existing[(pid, year)] = (pk, unit_id, rating)
+        ).values_list("id", "person_id", "year", "unit_id", "rating", "position_level"):
+            existing[(pid, year)] = (pk, unit_id, rating, level)
     new, changed = [], []
     unchanged = 0
-    for _rownum, (person, year, rating, unit) in person_rows:
+    for _rownum, (person, year, rating, unit, level) in person_rows:
         found = existing.get((person.pk, year))
         if found is None:
-            new.append((person.pk, year, unit.pk if unit else person.unit_id, rating))
+            new.append((person.pk, year, unit.pk if unit else person.unit_id, rating, level or ""))
             continue
-        pk, unit_id, old_rating = found
-        if old_rating != rating or (unit and unit_id != unit.pk):
-            changed.append(PersonYear(id=pk, rating=rating, unit_id=unit.pk if unit else unit_id))
+        pk, unit_id, old_rating, old_level = found
+        level = old_level if level is None else level
+        if old_rating != rating or old_level != level or (unit and unit_id != unit.pk):
+            changed.append(
+                PersonYear(
+                    id=pk,
+                    rating=rating,
+                    unit_id=unit.pk if unit else unit_id,
+                    position_level=level,
+                )
+            )
         else:
             unchanged += 1
     ctx.count(sheet, "unchanged", unchanged)
-    bulk.insert_rows(PersonYear, ["person_id", "year", "unit_id", "rating"], new)
-    PersonYear.objects.bulk_update(changed, ["rating", "unit_id"], batch_size=BATCH)
+    bulk.insert_rows(PersonYear, ["person_id", "year", "unit_id", "rating", "position_level"], new)
+    PersonYear.objects.bulk_update(
+        changed, ["rating", "unit_id", "position_level"], batch_size=BATCH
+    )
     ctx.count(sheet, "created", len(new))
     ctx.count(sheet, "updated", len(changed))
     unit_existing = {
@@ -509,10 +530,11 @@ def export_ratings():
             "year": str(year),
             "rating": rating,
             "unit_code": "",
+            "position_level": "",
         }
-    for person, year, rating, unit in (
+    for person, year, rating, unit, level in (
         PersonYear.objects.order_by("person__code", "year")
-        .values_list("person__code", "year", "rating", "unit__code")
+        .values_list("person__code", "year", "rating", "unit__code", "position_level")
         .iterator(chunk_size=BATCH)
     ):
         yield {
@@ -521,6 +543,7 @@ def export_ratings():
             "year": str(year),
             "rating": rating,
             "unit_code": unit,
+            "position_level": level,
         }
 
 
@@ -809,7 +832,7 @@ register_sheet(
 register_sheet(
     "ratings",
     30,
-    ["subject_type", "subject_code", "year", "rating", "unit_code"],
+    ["subject_type", "subject_code", "year", "rating", "unit_code", "position_level"],
     ["subject_type", "subject_code", "year", "rating"],
     import_ratings,
     export_ratings,

@@ -48,6 +48,25 @@ class Rating(models.TextChoices):
 RATING_RANK = {Rating.HTXSNV: 4, Rating.HTTNV: 3, Rating.HTNV: 2, Rating.KHTNV: 1}
 
 
+class PositionLevel(models.TextChoices):
+    """A person's level in a year, as the Home Affairs ministry's statistical forms count
+    awards to individuals (``codes.md`` "Position levels")."""
+
+    LANH_DAO_BO = "LANH_DAO_BO", _("Ministry or province leader")
+    LANH_DAO_VU = "LANH_DAO_VU", _("Department leader")
+    QUAN_LY = "QUAN_LY", _("Other manager")
+    DOANH_NHAN = "DOANH_NHAN", _("State company manager")
+    TRUC_TIEP = "TRUC_TIEP", _("Frontline worker")
+
+
+def effective_position_level(level: str, is_manager: bool) -> str:
+    """The level a person counts at: the recorded one, else ``QUAN_LY`` for a manager and
+    ``TRUC_TIEP`` for anyone else (the fallback of ``codes.md``)."""
+    if level:
+        return level
+    return PositionLevel.QUAN_LY if is_manager else PositionLevel.TRUC_TIEP
+
+
 class Gender(models.TextChoices):
     F = "F", _("Female")
     M = "M", _("Male")
@@ -213,7 +232,8 @@ class Person(models.Model):
 
 
 class PersonYear(models.Model):
-    """A person's year: the unit they belonged to and their rating (blank until rated)."""
+    """A person's year: the unit they belonged to, their rating (blank until rated) and
+    their position level (blank: the fallback of :func:`effective_position_level`)."""
 
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="years"
@@ -223,6 +243,16 @@ class PersonYear(models.Model):
         Unit, verbose_name=_("unit that year"), on_delete=models.PROTECT, related_name="+"
     )
     rating = models.CharField(_("rating"), max_length=10, choices=Rating.choices, blank=True)
+    position_level = models.CharField(
+        _("position level"),
+        max_length=12,
+        choices=PositionLevel.choices,
+        blank=True,
+        # bulk inserts (COPY) that name no level leave it empty rather than failing
+        default="",
+        db_default="",
+        help_text=_("Empty: a manager counts as other manager, anyone else as frontline worker"),
+    )
 
     class Meta:
         verbose_name = _("person's year")
@@ -236,6 +266,15 @@ class PersonYear(models.Model):
 
     def __str__(self):
         return f"{self.person} {self.year}: {self.rating or '-'}"
+
+    @property
+    def counted_position_level(self) -> str:
+        """The level this year counts at in the statistics (recorded, else the fallback)."""
+        return effective_position_level(self.position_level, self.person.is_manager)
+
+    @property
+    def counted_position_level_label(self) -> str:
+        return PositionLevel(self.counted_position_level).label
 
 
 class UnitRating(models.Model):

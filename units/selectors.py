@@ -1,11 +1,33 @@
 """Reads of the registry, scoped to the user asking."""
 
-from django.db.models import Q, QuerySet, Value
+from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
 from django.db.models.functions import Concat
 
 from emulation_portal.text import fold
-from units.models import Bloc, BlocMembership, Person, PersonYear, Unit
+from units.models import Bloc, BlocMembership, Person, PersonYear, PositionLevel, Unit
 from units.rules import is_reader, is_unit_officer, scope_q
+
+
+def counted_position_level(prefix: str = ""):
+    """The SQL expression of the level a person's year counts at, on a ``PersonYear``
+    query (``prefix`` leads from another model to the ``PersonYear``): the recorded level,
+    else ``QUAN_LY`` for a manager and ``TRUC_TIEP`` for anyone else."""
+    return Case(
+        When(~Q(**{f"{prefix}position_level": ""}), then=F(f"{prefix}position_level")),
+        When(**{f"{prefix}person__is_manager": True}, then=Value(PositionLevel.QUAN_LY)),
+        default=Value(PositionLevel.TRUC_TIEP),
+        output_field=CharField(),
+    )
+
+
+def counted_position_level_q(level: str, prefix: str = "") -> Q:
+    """A filter on ``PersonYear`` rows that count at ``level`` (with the fallback)."""
+    q = Q(**{f"{prefix}position_level": level})
+    if level == PositionLevel.QUAN_LY:
+        q |= Q(**{f"{prefix}position_level": "", f"{prefix}person__is_manager": True})
+    elif level == PositionLevel.TRUC_TIEP:
+        q |= Q(**{f"{prefix}position_level": "", f"{prefix}person__is_manager": False})
+    return q
 
 
 def subtree(unit: Unit, include_self: bool = True) -> QuerySet[Unit]:

@@ -41,6 +41,7 @@ from units.models import (
     InitiativeScope,
     Person,
     PersonYear,
+    PositionLevel,
     Rating,
     Unit,
     UnitKind,
@@ -365,17 +366,28 @@ def update_person(actor, person: Person, **changes) -> Person:
 
 @transaction.atomic
 def set_person_year(
-    actor, *, person: Person, year: int, rating: str = "", unit: Unit | None = None
+    actor,
+    *,
+    person: Person,
+    year: int,
+    rating: str = "",
+    unit: Unit | None = None,
+    position_level: str | None = None,
 ) -> PersonYear:
-    """Record ``person``'s unit and rating for ``year`` (blank rating: not rated yet). The
-    unit defaults to the year's recorded unit, else the person's current unit."""
+    """Record ``person``'s unit, rating and position level for ``year`` (blank rating: not
+    rated yet). The unit defaults to the year's recorded unit, else the person's current
+    unit; ``position_level`` None keeps the recorded level ("" clears it)."""
     year = check_year(year)
     if rating:
         _check_choice(rating, Rating, "rating")
+    if position_level:
+        _check_choice(position_level, PositionLevel, "position_level")
+    fields = ["unit", "rating", "position_level"]
     py = PersonYear.objects.select_for_update().filter(person=person, year=year).first()
     if py is None:
         py = PersonYear(person=person, year=year, unit_id=(unit.pk if unit else person.unit_id))
         py.rating = rating or ""
+        py.position_level = position_level or ""
         try:
             with transaction.atomic():
                 py.save()
@@ -384,47 +396,57 @@ def set_person_year(
                 _("The year %(year)s of %(person)s was recorded at the same time; reload.")
                 % {"year": year, "person": person}
             ) from None
-        audit.record(actor, "person.rate", py, after=audit.snapshot(py, ["unit", "rating"]))
+        audit.record(actor, "person.rate", py, after=audit.snapshot(py, fields))
         return py
-    before = audit.snapshot(py, ["unit", "rating"])
+    before = audit.snapshot(py, fields)
     if unit is not None:
         py.unit = unit
     py.rating = rating or ""
-    after = audit.snapshot(py, ["unit", "rating"])
+    if position_level is not None:
+        py.position_level = position_level
+    after = audit.snapshot(py, fields)
     if after != before:
-        py.save(update_fields=["unit", "rating"])
+        py.save(update_fields=fields)
         audit.record(actor, "person.rate", py, before=before, after=after)
     return py
 
 
 @transaction.atomic
-def rate_people(actor, *, unit: Unit, year: int, ratings: dict[int, str]) -> int:
-    """The rating grid: set many people's ratings for ``year`` in one go (``ratings`` maps
-    person id -> rating code or ""). Only people whose current unit is ``unit`` or whose
-    year is recorded in ``unit`` may be rated here. Returns how many changed."""
+def rate_people(
+    actor, *, unit: Unit, year: int, ratings: dict[int, str], levels: dict[int, str] | None = None
+) -> int:
+    """The rating grid: set many people's ratings (and, when ``levels`` is given, position
+    levels) for ``year`` in one go (``ratings`` / ``levels`` map person id -> code or "").
+    Only people whose current unit is ``unit`` or whose year is recorded in ``unit`` may be
+    rated here. Returns how many people's years changed."""
     year = check_year(year)
+    levels = levels or {}
     allowed = set(Person.objects.filter(unit=unit).values_list("pk", flat=True)) | set(
         PersonYear.objects.filter(unit=unit, year=year).values_list("person_id", flat=True)
     )
-    bad = [pk for pk in ratings if pk not in allowed]
+    bad = [pk for pk in {*ratings, *levels} if pk not in allowed]
     if bad:
         raise ValidationError(_("Some of these people do not belong to this unit."))
     for code in ratings.values():
         if code:
             _check_choice(code, Rating, "rating")
-    people = Person.objects.in_bulk(list(ratings))
+    for code in levels.values():
+        if code:
+            _check_choice(code, PositionLevel, "position_level")
+    ids = list(dict.fromkeys([*ratings, *levels]))
+    people = Person.objects.in_bulk(ids)
     changed = 0
     existing = {
         py.person_id: py
-        for py in PersonYear.objects.select_for_update().filter(
-            year=year, person_id__in=list(ratings)
-        )
+        for py in PersonYear.objects.select_for_update().filter(year=year, person_id__in=ids)
     }
-    for pk, code in ratings.items():
+    for pk in ids:
         py = existing.get(pk)
-        if py is None and not code:
+        code = ratings.get(pk, py.rating if py else "")
+        level = levels.get(pk, py.position_level if py else "")
+        if py is None and not code and not level:
             continue
-        if py is not None and py.rating == (code or ""):
+        if py is not None and py.rating == (code or "") and py.position_level == (level or ""):
             continue
         set_person_year(
             actor,
@@ -432,6 +454,7 @@ def rate_people(actor, *, unit: Unit, year: int, ratings: dict[int, str]) -> int
             year=year,
             rating=code or "",
             unit=unit if py is None else None,
+            position_level=level or "",
         )
         changed += 1
     return changed

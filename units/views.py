@@ -208,16 +208,22 @@ def rating_grid(request, code, year):
         .only("id", "code", "full_name", "position")
         .order_by("full_name", "code")
     )
-    current = dict(
-        PersonYear.objects.filter(year=year, person__in=[p.pk for p in people]).values_list(
-            "person_id", "rating"
-        )
+    current, current_levels = {}, {}
+    for pid, rating, level in PersonYear.objects.filter(
+        year=year, person__in=[p.pk for p in people]
+    ).values_list("person_id", "rating", "position_level"):
+        current[pid], current_levels[pid] = rating, level
+    form = RatingGridForm(
+        request.POST or None, people=people, current=current, current_levels=current_levels
     )
-    form = RatingGridForm(request.POST or None, people=people, current=current)
     if request.method == "POST" and form.is_valid():
         try:
             changed = services.rate_people(
-                request.user, unit=unit, year=year, ratings=form.ratings()
+                request.user,
+                unit=unit,
+                year=year,
+                ratings=form.ratings(),
+                levels=form.levels(),
             )
         except ValidationError as exc:
             apply_errors(form, exc)

@@ -26,7 +26,9 @@ def test_people_filters(client, viewer_user, tree):
     assert codes(client.get("/api/v1/people/?search=tran minh hoa")) == ["NV3"]
     assert codes(client.get("/api/v1/people/?search=Đức")) == ["NV2"]
     detail = client.get("/api/v1/people/NV1/").json()
-    assert detail["years"] == [{"year": 2024, "unit": "VP", "rating": "HTXSNV"}]
+    assert detail["years"] == [
+        {"year": 2024, "unit": "VP", "rating": "HTXSNV", "position_level": ""}
+    ]
     assert codes(client.get("/api/v1/units/?unit=VP")) == ["P1", "VP"]
     assert codes(client.get("/api/v1/units/?search=van phong")) == ["VP"]
     ratings = client.get("/api/v1/ratings/?unit=BO&year=2024").json()["results"]

@@ -62,7 +62,8 @@ def test_seed_builds_real_structure_and_is_idempotent(monkeypatch):
         BlocMembership.objects.get(bloc__code="KHOI_II", year=2025, role="leader").unit
         == khoitruong.unit
     )
-    assert Person.objects.count() == 120
+    assert Person.objects.filter(code__startswith="CB").count() == 120
+    assert Person.objects.filter(code__startswith="LD_BO_").count() == len(demo.LEADERS)
     assert set(PersonYear.objects.values_list("year", flat=True)) == set(range(2021, 2026))
     first = snapshot()
     # seeding again adds nothing
