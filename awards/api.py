@@ -268,3 +268,6 @@ def register(router) -> None:
     from awards.council import api as council_api
 
     council_api.register(router)
+    from awards.decisions import api as decisions_api
+
+    decisions_api.register(router)

@@ -38,6 +38,8 @@ app_pages = []
 for app_label in PAGE_MODULES:
     if _optional(f"{app_label}.urls"):
         app_pages.append(path("", include(f"{app_label}.urls")))
+# The decisions' pages (their API is registered by awards.api's hook).
+app_pages.append(path("", include("awards.decisions.urls")))
 
 admin.site.site_header = "Cổng Thi đua - Khen thưởng"
 admin.site.site_title = "Thi đua - Khen thưởng"
