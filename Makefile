@@ -25,7 +25,7 @@ setup: install
 run: setup
 	@echo ""
 	@echo "Cổng Thi đua - Khen thưởng: http://$(HOST):$(PORT)/"
-	@echo "Demo logins (role, username, password):"
+	@echo "Demo logins (role, username, name):"
 	@$(PY) manage.py demo_accounts
 	@echo ""
 	$(PY) manage.py runserver --noreload $(HOST):$(PORT)

@@ -35,6 +35,10 @@ class AwardsConfig(AppConfig):
         )
         exchange.register()
         panels.register()
+        from emulation_portal import jobs
+
+        jobs.register_kind("eligibility_xlsx", _("Eligibility list (XLSX)"))
+        jobs.register_kind("council.minutes", _("Council session minutes (PDF)"))
         portal_demo.register("awards", 30, demo.seed)
         from awards.nominations.setup import ready as nominations_ready
 

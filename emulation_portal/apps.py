@@ -8,7 +8,9 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        from emulation_portal import nav
+        from emulation_portal import jobs, nav
+
+        jobs.register_kind("audit_pdf", _("Audit log extract (PDF)"))
 
         nav.register(
             nav.NavItem(

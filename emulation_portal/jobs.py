@@ -61,6 +61,22 @@ def result_page(job: Job) -> tuple[str, str] | None:
     return reverse(entry[0], args=[job.pk]), entry[1]
 
 
+# What each kind of job is called on the pages (a lazy translation), by kind. Apps register
+# their kinds at start-up; an unregistered kind still shows as a plain "Job".
+_KIND_LABELS: dict[str, object] = {}
+
+
+def register_kind(kind: str, label) -> None:
+    _KIND_LABELS[kind] = label
+
+
+def kind_label(kind: str):
+    """The user's name for a job ``kind`` (never the raw code on a page)."""
+    from django.utils.translation import gettext_lazy as _
+
+    return _KIND_LABELS.get(kind) or _("Job")
+
+
 def start_job(owner, kind: str, task, params: dict | None = None) -> Job:
     """Create a Job for ``owner`` and enqueue ``task(job_id)`` after commit (the job and
     its outbox row are written together, or neither)."""

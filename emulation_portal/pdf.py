@@ -52,20 +52,24 @@ def _fetcher():
     return LocalOnlyFetcher()
 
 
-def render_html_to_pdf(html: str) -> bytes:
+def render_html_to_pdf(html: str, on_laid_out=None) -> bytes:
     """Turn HTML into PDF bytes. Text is normalised to NFC first: decomposed Vietnamese
     (a base letter plus combining marks, as some Windows tools produce) would otherwise
-    render with misplaced accents and extract differently."""
+    render with misplaced accents and extract differently. ``on_laid_out(pages)`` is
+    called between the layout and the writing, the two long steps, for a job's progress."""
     from weasyprint import HTML
 
     html = unicodedata.normalize("NFC", html)
     base_url = STATIC_DIRS[0].as_uri() + "/"
-    return HTML(string=html, base_url=base_url, url_fetcher=_fetcher()).write_pdf()
+    document = HTML(string=html, base_url=base_url, url_fetcher=_fetcher()).render()
+    if on_laid_out is not None:
+        on_laid_out(len(document.pages))
+    return document.write_pdf()
 
 
-def render_pdf(template_name: str, context: dict | None = None) -> bytes:
+def render_pdf(template_name: str, context: dict | None = None, on_laid_out=None) -> bytes:
     """Render ``template_name`` (which should extend ``pdf/base.html``) to PDF bytes."""
     context = dict(context or {})
     context.setdefault("issuing_body", settings.PORTAL_ISSUING_BODY)
     context.setdefault("place", settings.PORTAL_PLACE)
-    return render_html_to_pdf(render_to_string(template_name, context))
+    return render_html_to_pdf(render_to_string(template_name, context), on_laid_out)

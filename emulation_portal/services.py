@@ -62,7 +62,17 @@ def render_audit_extract(job: Job, reporter) -> tuple[str, bytes]:
     # The chain's end, printed on paper that is filed: an anchor out of the database's
     # reach, for ``verify_audit --expect`` to check later.
     end_of_chain = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
-    reporter.progress(0, total=len(events) or 1, message=_("Rendering"))
+    # Three steps the user can follow: read the events, lay out the pages (most of the
+    # time), write the PDF. WeasyPrint reports nothing finer from inside one document.
+    reporter.progress(
+        1,
+        total=3,
+        message=_("Laying out %(count)s events on pages") % {"count": len(events)},
+    )
+
+    def laid_out(pages: int) -> None:
+        reporter.progress(2, message=_("Writing the PDF (%(pages)s pages)") % {"pages": pages})
+
     pdf = render_pdf(
         "pdf/audit_extract.html",
         {
@@ -72,8 +82,9 @@ def render_audit_extract(job: Job, reporter) -> tuple[str, bytes]:
             "generated": timezone.now(),
             "anchor": audit.Anchor(*end_of_chain) if end_of_chain else None,
         },
+        on_laid_out=laid_out,
     )
-    reporter.progress(len(events) or 1)
+    reporter.progress(3, message=_("Ready to download"))
     return f"audit-{start:%Y%m%d}-{end:%Y%m%d}.pdf", pdf
 
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -82,6 +83,17 @@ def _own_job(request, pk) -> Job:
     if job.owner_id != request.user.pk and not request.user.has_perm("portal.view_audit"):
         raise Http404
     return fail_overdue(job)
+
+
+MY_JOBS_PAGE_SIZE = 25
+
+
+@login_required
+def my_jobs(request):
+    """ "My jobs": the user's own jobs, newest first, with state, progress and download."""
+    jobs = Job.objects.filter(owner=request.user).order_by("-created_at", "-pk")
+    page = Paginator(jobs, MY_JOBS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "portal/my_jobs.html", {"page": page})
 
 
 @login_required

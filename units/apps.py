@@ -13,6 +13,9 @@ class UnitsConfig(AppConfig):
         jobs.register_result_page(
             exchange.PREVIEW_JOB_KIND, "units:import-preview", _("See the preview")
         )
+        jobs.register_kind(exchange.PREVIEW_JOB_KIND, _("Import preview"))
+        jobs.register_kind("units_import", _("Data import"))
+        jobs.register_kind("units_export", _("Data export (XLSX)"))
 
         nav.register(
             nav.NavItem(

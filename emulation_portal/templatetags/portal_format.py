@@ -26,3 +26,11 @@ def duration(value: timedelta | None) -> str:
         else "",
     ]
     return " ".join(part for part in parts if part)
+
+
+@register.filter
+def audit_action(action: str) -> str:
+    """An audit action code in words ("unit.create" -> "Đơn vị: tạo mới")."""
+    from emulation_portal.audit_labels import action_label
+
+    return action_label(action)
