@@ -34,6 +34,12 @@ class AttendanceForm(forms.Form):
     )
 
 
+class SubstituteForm(forms.Form):
+    member = forms.IntegerField(label=_("Member"), min_value=1, max_value=2_000_000_000)
+    username = forms.CharField(label=_("Substitute's account (username)"), max_length=150)
+    authorisation = forms.FileField(label=_("Written authorisation (PDF, JPEG, PNG, DOCX)"))
+
+
 class BallotForm(forms.Form):
     """One choice per agenda item (``item_<id>``): approve, disapprove, abstain, and, on a
     member's own ballot, recuse. Every item starts at "approve" (approve all, then change

@@ -11,6 +11,7 @@ urlpatterns = [
     path("council/sessions/<int:session_id>/", views.session, name="session"),
     path("council/sessions/<int:session_id>/move/", views.move, name="move"),
     path("council/sessions/<int:session_id>/attendance/", views.attendance, name="attendance"),
+    path("council/sessions/<int:session_id>/substitute/", views.substitute, name="substitute"),
     path("council/sessions/<int:session_id>/agenda/", views.build_agenda, name="agenda"),
     path("council/sessions/<int:session_id>/progress/", views.progress, name="progress"),
     path("council/sessions/<int:session_id>/ballot/", views.ballot, name="ballot"),

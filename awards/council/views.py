@@ -230,6 +230,7 @@ def session(request, session_id):
         ),
         "minutes_owner": bool(minutes_job and minutes_job.owner_id == user.pk),
         "attendance_choices": forms.AttendanceForm.base_fields["status"].choices,
+        "substitute_form": forms.SubstituteForm(),
         "progress": selectors.progress(s) if user.has_perm("council.progress", s) else None,
     }
     return render(request, "council/session.html", context)
@@ -271,6 +272,42 @@ def attendance(request, session_id):
         _flash(request, exc)
     else:
         messages.success(request, _("Attendance recorded for %(name)s.") % {"name": member.name})
+    return redirect("council:session", session_id=s.pk)
+
+
+@login_required
+@require_POST
+def substitute(request, session_id):
+    """A substitute authorised in writing votes in a member's place for this session."""
+    from django.contrib.auth import get_user_model
+
+    s = _session(request, session_id)
+    form = forms.SubstituteForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+        return redirect("council:session", session_id=s.pk)
+    d = form.cleaned_data
+    member = CouncilMember.objects.filter(pk=d["member"]).select_related("user").first()
+    account = get_user_model().objects.filter(username=d["username"].strip()).first()
+    if member is None:
+        messages.error(request, _("This person is not a member of the session's council term."))
+    elif account is None:
+        messages.error(request, _("No account has this username."))
+    else:
+        try:
+            services.authorise_substitute(
+                request.user, s, member, substitute=account, authorisation=d["authorisation"]
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            _flash(request, exc)
+        else:
+            messages.success(
+                request,
+                _("%(sub)s votes in the place of %(name)s in this session.")
+                % {"sub": account.get_full_name() or account.username, "name": member.name},
+            )
     return redirect("council:session", session_id=s.pk)
 
 

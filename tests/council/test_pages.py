@@ -298,3 +298,36 @@ def test_minutes_pdf_reads_back_with_diacritics_and_figures(
         "Lê Thị 0",
     ):
         assert expected in text, (expected, text)
+
+
+def test_office_records_a_substitute_who_then_votes(world, make_session, three_items, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from emulation_portal.models import Role
+    from tests.factories import UserFactory
+    from tests.nominations import factories as nf
+
+    s = make_session(three_items, present=14)
+    principal = world.members[14]
+    stand_in = UserFactory(role=Role.VIEWER, username="nguoithay")
+    c = client_for(world.office)
+    url = reverse("council:substitute", args=[s.pk])
+    bad = c.post(
+        url,
+        {"member": principal.pk, "username": "khongco", "authorisation": SimpleUploadedFile(
+            "uq.pdf", nf.PDF)},
+        follow=True,
+    )  # fmt: skip
+    assert "Không có tài khoản nào" in bad.content.decode()
+    ok = c.post(
+        url,
+        {"member": principal.pk, "username": "nguoithay", "authorisation": SimpleUploadedFile(
+            "uq.pdf", nf.PDF)},
+        follow=True,
+    )  # fmt: skip
+    assert "bỏ phiếu thay" in ok.content.decode()
+    ballot = client_for(stand_in)
+    page = ballot.get(reverse("council:ballot", args=[s.pk])).content.decode()
+    assert principal.name in page and "data-refusal" not in page
+    ballot.post(reverse("council:ballot", args=[s.pk]), {**_choices(s), "step": "cast"})
+    assert VoterRoll.objects.filter(session=s, member=principal).exists()
