@@ -180,6 +180,8 @@ def send(pks, *, sweep_after: int = 0, respect_pause: bool = True) -> int:
     unsent with the error. Returns how many rows this call sent."""
     global _paused_until
     pks = list(pks)
+    if not OutboxMessage.objects.filter(pk__in=pks, sent_at__isnull=True).exists():
+        return 0  # e.g. sent on the side by an earlier dispatch of the same transaction
     if respect_pause and paused():
         failure = BrokerUnavailable("the broker was unavailable moments ago")
         _record_failure(pks, failure, attempted=False, claimed=False)

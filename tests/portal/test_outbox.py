@@ -365,3 +365,16 @@ def test_the_admin_shows_waiting_rows_read_only(client, admin_account):
     detail = client.get(f"/admin/emulation_portal/outboxmessage/{row.pk}/change/")
     assert detail.status_code == 200
     assert client.get("/admin/emulation_portal/outboxmessage/add/").status_code == 403
+
+
+def test_several_enqueues_in_one_transaction_share_one_connection(
+    broker, connects, publishes, django_capture_on_commit_callbacks
+):
+    broker(MEMORY)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for n in range(3):
+            enqueue(tasks.ping, f"thư {n}")
+    assert not OutboxMessage.objects.filter(sent_at__isnull=True).exists()
+    # The first dispatch sends its row and the other two; theirs find nothing left to do.
+    assert len(connects) == 1 and len(publishes) == 3
+    assert len(_queued_task_ids()) == 3
