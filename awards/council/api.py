@@ -137,7 +137,7 @@ class SessionSerializer(serializers.ModelSerializer):
         ]
 
 
-class TransitionSerializer(serializers.Serializer):
+class SessionTransitionSerializer(serializers.Serializer):
     move = serializers.ChoiceField(choices=list(services.MOVES))
     version = serializers.IntegerField(required=False)
 
@@ -239,11 +239,11 @@ class SessionViewSet(
         except (ValidationError, PermissionDenied) as exc:
             _raise(exc)
 
-    @extend_schema(request=TransitionSerializer, responses=SessionSerializer)
+    @extend_schema(request=SessionTransitionSerializer, responses=SessionSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         session = self.get_object()
-        form = TransitionSerializer(data=request.data)
+        form = SessionTransitionSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         try:
             session = services.transition(
