@@ -22,7 +22,7 @@ from emulation_portal.validators import LONG_TEXT_MAX, TITLE_MAX
 from units.models import MAX_YEAR, MIN_YEAR, Unit
 
 from .catalogue import AwardSubject, AwardType, ConferringAuthority
-from .nominations import Nomination
+from .nominations import Batch, Nomination
 from .rules import RuleSet
 
 
@@ -323,6 +323,11 @@ class PrizeMultiple(models.Model):
 class DocumentKind(models.TextChoices):
     DECISION = "decision", _("Decision with its list")
     CERTIFICATE = "certificate", _("Certificate")
+    # a nomination's papers (awards.dossiers): its achievement report, its unit's
+    # submission letter with the list, and the dossier merging them with the evidence
+    REPORT = "report", _("Achievement report")
+    LETTER = "letter", _("Submission letter with its list")
+    DOSSIER = "dossier", _("Nomination dossier")
 
 
 def _document_path(instance, filename):
@@ -335,9 +340,17 @@ class DecisionDocument(models.Model):
     A row exists only for a file that was completely written."""
 
     kind = models.CharField(_("document"), max_length=12, choices=DocumentKind.choices)
-    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="documents")
+    decision = models.ForeignKey(
+        Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
     item = models.ForeignKey(
         DecisionItem, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    nomination = models.ForeignKey(
+        Nomination, null=True, blank=True, on_delete=models.CASCADE, related_name="documents"
+    )
+    batch = models.ForeignKey(
+        Batch, null=True, blank=True, on_delete=models.CASCADE, related_name="documents"
     )
     content_sha256 = models.CharField(_("content checksum"), max_length=64)
     file = models.FileField(_("file"), upload_to=_document_path, max_length=255)
@@ -356,8 +369,31 @@ class DecisionDocument(models.Model):
             models.UniqueConstraint(fields=["file"], name="decision_document_path_once"),
             models.CheckConstraint(
                 condition=(Q(kind="certificate") & Q(item__isnull=False))
-                | (Q(kind="decision") & Q(item__isnull=True)),
+                | (Q(kind="decision") & Q(item__isnull=True))
+                | Q(kind__in=["report", "letter", "dossier"]),
                 name="decision_document_item_for_certificate",
+            ),
+            # each document hangs on the one thing it is about
+            models.CheckConstraint(
+                condition=(
+                    Q(kind__in=["decision", "certificate"])
+                    & Q(decision__isnull=False)
+                    & Q(nomination__isnull=True)
+                    & Q(batch__isnull=True)
+                )
+                | (
+                    Q(kind__in=["report", "dossier"])
+                    & Q(nomination__isnull=False)
+                    & Q(decision__isnull=True)
+                    & Q(batch__isnull=True)
+                )
+                | (
+                    Q(kind="letter")
+                    & Q(batch__isnull=False)
+                    & Q(decision__isnull=True)
+                    & Q(nomination__isnull=True)
+                ),
+                name="decision_document_one_owner",
             ),
         ]
 

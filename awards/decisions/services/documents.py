@@ -174,10 +174,7 @@ def current(kind: str, decision: Decision, item: DecisionItem | None = None):
     """(stored document or None, content key, html) for the document as the data stands."""
     html = decision_html(decision) if kind == DocumentKind.DECISION else certificate_html(item)
     key = _key(html)
-    doc = DecisionDocument.objects.filter(kind=kind, content_sha256=key).first()
-    if doc is not None and not default_storage.exists(doc.file.name):
-        doc = None
-    return doc, key, html
+    return stored(kind, key), key, html
 
 
 def ensure(kind: str, decision: Decision, item: DecisionItem | None = None) -> DecisionDocument:
@@ -186,8 +183,34 @@ def ensure(kind: str, decision: Decision, item: DecisionItem | None = None) -> D
     doc, key, html = current(kind, decision, item)
     if doc is not None:
         return doc
-    data = pdf.render_html_to_pdf(html)
-    name = _path(kind, decision, item, key)
+    return store(
+        kind,
+        key,
+        _path(kind, decision, item, key),
+        lambda: pdf.render_html_to_pdf(html),
+        decision=decision,
+        item=item,
+    )
+
+
+def stored(kind: str, key: str) -> DecisionDocument | None:
+    """The document of ``kind`` stored under content ``key``, if its file is still there."""
+    doc = DecisionDocument.objects.filter(kind=kind, content_sha256=key).first()
+    if doc is not None and not default_storage.exists(doc.file.name):
+        return None
+    return doc
+
+
+def store(kind: str, key: str, name: str, produce, **owner) -> DecisionDocument:
+    """Store the document of ``kind`` with content ``key`` at ``name`` unless it is stored
+    already: ``produce()`` returns the file's bytes and is called only when needed. The
+    file is written to a ``.part`` file and moved into place before its row is created,
+    so a redelivered task yields the same single file and a killed one leaves no row.
+    ``owner`` names what the document is about (decision/item, nomination or batch)."""
+    doc = stored(kind, key)
+    if doc is not None:
+        return doc
+    data = produce()
     full = Path(default_storage.path(name))
     full.parent.mkdir(parents=True, exist_ok=True)
     tmp = full.with_name(f"{full.name}.{uuid.uuid4().hex}.part")
@@ -200,8 +223,7 @@ def ensure(kind: str, decision: Decision, item: DecisionItem | None = None) -> D
                 return existing
             os.replace(tmp, full)
             fields = {
-                "decision": decision,
-                "item": item,
+                **owner,
                 "file": name,
                 "size": len(data),
                 "file_sha256": hashlib.sha256(data).hexdigest(),
