@@ -39,6 +39,9 @@ class AwardsConfig(AppConfig):
 
         jobs.register_kind("eligibility_xlsx", _("Eligibility list (XLSX)"))
         jobs.register_kind("council.minutes", _("Council session minutes (PDF)"))
+        from awards import verdict_store
+
+        verdict_store.connect()
         portal_demo.register("awards", 30, demo.seed)
         from awards.nominations.setup import ready as nominations_ready
 

@@ -26,16 +26,26 @@ def unit_history(request, unit):
 
 
 def _why(request, subject):
+    """Verdicts of one subject for a year: the standing ones (one query, reasons fetched
+    when asked for) once a pass stored the year, else judged now with their reasons."""
     if not request.user.has_perm("awards.view_eligibility", subject):
         return None
     year = _year(request)
+    stored, verdicts, problem = False, [], ""
     try:
-        verdicts = eligibility.judge_subject(year, subject)
-        problem = ""
+        standing = selectors.standing(year)
+        if standing.done is not None:
+            verdicts = selectors.stored_for_subject(subject, year, standing.rule_set.pk)
+            stored = True
+        else:
+            verdicts = eligibility.judge_subject(year, subject)
     except ValidationError as exc:
-        verdicts, problem = [], " ".join(exc.messages)
+        problem = " ".join(exc.messages)
     return "awards/panels/why.html", {
         "verdicts": verdicts,
+        "stored": stored,
+        "subject_type": "unit" if subject.__class__.__name__ == "Unit" else "person",
+        "code": subject.code,
         "year": year,
         "years": selectors.judgeable_years(),
         "problem": problem,

@@ -32,6 +32,7 @@ rules.add_perm("awards.view_eligibility", can_judge_subject)
 rules.add_perm("awards.eligibility_list", is_office | is_unit_officer)
 rules.add_perm("awards.export_eligibility", is_office | is_unit_officer)
 rules.add_perm("awards.record_verdict", is_office)
+rules.add_perm("awards.recompute_eligibility", is_office)
 rules.add_perm("awards.view_catalogue", rules.is_authenticated)
 # Award records: any account; the list itself holds only the people and units it may read.
 rules.add_perm("awards.browse_records", rules.is_authenticated)

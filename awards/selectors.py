@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery, Sum
 
 from awards import eligibility
-from awards.models import AwardRecord, AwardType, RuleSet
+from awards.models import (
+    AwardRecord,
+    AwardType,
+    RuleSet,
+    StoredVerdict,
+    VerdictPass,
+    VerdictTally,
+)
 from emulation_portal.permissions import is_office
 from units.rules import officer_units
 
@@ -44,7 +52,8 @@ def award_history(subject) -> QuerySet[AwardRecord]:
     """A person's or a unit's titles and rewards, newest first (one query)."""
     field = "unit" if subject.__class__.__name__ == "Unit" else "person"
     return (
-        AwardRecord.objects.live().filter(**{field: subject})
+        AwardRecord.objects.live()
+        .filter(**{field: subject})
         .select_related("award_type")
         .order_by("-year", "award_type__order", "kind")
     )
@@ -83,3 +92,114 @@ def population_verdicts(
     if eligible_only:
         return (v for v in verdicts if v.eligible)
     return verdicts
+
+
+# --------------------------------------------------------------------------- standing verdicts
+
+
+@dataclass
+class Standing:
+    """The state of a year's standing verdicts: the pass that made them (None: never
+    computed, the page judges live) and the pass waiting or running, if any."""
+
+    year: int
+    rule_set: RuleSet
+    done: VerdictPass | None
+    open: VerdictPass | None
+
+
+def standing(year: int) -> Standing:
+    """Raises ``ValidationError`` for a year without a rule set. Two queries."""
+    rule_set = eligibility.rule_set_for(year)
+    done = open_ = None
+    for p in VerdictPass.objects.filter(year=year).filter(
+        Q(state__in=[VerdictPass.State.PENDING, VerdictPass.State.RUNNING])
+        | Q(
+            pk=Subquery(
+                VerdictPass.objects.filter(year=year, state=VerdictPass.State.DONE)
+                .order_by("-finished_at", "-pk")
+                .values("pk")[:1]
+            )
+        )
+    ):
+        if p.state == VerdictPass.State.DONE:
+            done = p if p.rule_set_id == rule_set.pk else None
+        elif open_ is None or p.state == VerdictPass.State.RUNNING:
+            open_ = p
+    return Standing(year, rule_set, done, open_)
+
+
+def _stored(user, year: int, rule_set_id: int, award_code, subject_type, model):
+    scope = unit_scope(user)
+    rows = model.objects.filter(year=year, rule_set_id=rule_set_id)
+    if award_code:
+        rows = rows.filter(award_type__code=award_code)
+    if subject_type == "person":
+        rows = rows.filter(
+            **({"is_unit": False} if model is VerdictTally else {"person__isnull": False})
+        )
+    elif subject_type == "unit":
+        rows = rows.filter(
+            **({"is_unit": True} if model is VerdictTally else {"unit__isnull": False})
+        )
+    if scope is not None:
+        rows = rows.filter(scope_unit_id__in=scope)
+    return rows
+
+
+def stored_verdicts(
+    user,
+    *,
+    year: int,
+    rule_set_id: int,
+    award_code: str | None = None,
+    subject_type: str | None = None,
+    eligible_only: bool = False,
+) -> QuerySet[StoredVerdict]:
+    """Standing verdicts ``user`` may see, in the engine's order (people by id, then units
+    in tree order): one indexed query per page."""
+    rows = _stored(user, year, rule_set_id, award_code, subject_type, StoredVerdict)
+    if eligible_only:
+        rows = rows.filter(eligible=True)
+    return rows.select_related("award_type").order_by("sort_key", "award_type_id")
+
+
+def stored_totals(
+    user, *, year: int, rule_set_id: int, award_code=None, subject_type=None
+) -> tuple[int, int]:
+    """(verdicts, eligible) over what ``user`` may see, summed from the tallies: one query
+    over at most units x awards rows, whatever the number of people."""
+    sums = _stored(user, year, rule_set_id, award_code, subject_type, VerdictTally).aggregate(
+        total=Sum("total"), eligible=Sum("eligible")
+    )
+    return sums["total"] or 0, sums["eligible"] or 0
+
+
+def stored_for_subject(subject, year: int, rule_set_id: int) -> list[StoredVerdict]:
+    """One subject's standing verdicts of a year (one query)."""
+    field = "unit" if subject.__class__.__name__ == "Unit" else "person"
+    return list(
+        StoredVerdict.objects.filter(year=year, rule_set_id=rule_set_id, **{field: subject})
+        .select_related("award_type")
+        .order_by("award_type_id")
+    )
+
+
+def stored_eligible_people(year: int, award_type, unit_ids: list[int]) -> list[int] | None:
+    """Ids of the people of ``unit_ids`` (current unit) whose standing verdict for
+    ``award_type`` in ``year`` is eligible, by id; None while no pass stored the year."""
+    s = standing(year)
+    if s.done is None:
+        return None
+    return list(
+        StoredVerdict.objects.filter(
+            year=year,
+            rule_set=s.rule_set,
+            award_type=award_type,
+            eligible=True,
+            person__isnull=False,
+            scope_unit_id__in=unit_ids,
+        )
+        .order_by("sort_key")
+        .values_list("person_id", flat=True)
+    )

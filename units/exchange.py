@@ -558,6 +558,12 @@ def import_data(actor, source, *, dry_run: bool = False) -> ImportResult:
             committed = True
     except _Rollback:
         pass
+    if committed and any(c["created"] + c["updated"] for c in ctx.counts.values()):
+        from units.signals import facts_imported
+
+        transaction.on_commit(
+            lambda: facts_imported.send(sender=ImportContext, actor=actor, counts=ctx.counts)
+        )
     errors = _sorted(ctx.errors)
     if isinstance(source, str | Path) and Path(source).is_dir():
         names = {s.name for s in sheets()}

@@ -49,9 +49,14 @@ from .nominations import (
 )
 from .records import AwardKind, AwardRecord, InitiativeUse, RecordSource
 from .rules import Rule, RuleSet
+from .standing import DirtySubject, StoredVerdict, VerdictPass, VerdictTally
 from .verdicts import EligibilityVerdict
 
 __all__ = [
+    "DirtySubject",
+    "StoredVerdict",
+    "VerdictPass",
+    "VerdictTally",
     "Decision",
     "DecisionCounter",
     "DecisionDocument",

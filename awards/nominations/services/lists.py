@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from awards import eligibility
+from awards import eligibility, selectors
 from awards.models import (
     AwardKind,
     AwardRecord,
@@ -83,28 +83,34 @@ def build_batch(
         or _("Nominations for %(award)s %(year)s") % {"award": award_type.name_vi, "year": year},
         created_by=actor,
     )
-    eligible_ids = [
-        v.subject_id
-        for v in eligibility.judge(
-            year, subject_type="person", award_codes=[award_type.code], unit_ids=unit_ids
-        )
-        if v.eligible
-    ]
+    # The standing verdicts once a pass stored the year (one query); the engine until then.
+    eligible_ids = selectors.stored_eligible_people(year, award_type, unit_ids)
+    if eligible_ids is None:
+        eligible_ids = [
+            v.subject_id
+            for v in eligibility.judge(
+                year, subject_type="person", award_codes=[award_type.code], unit_ids=unit_ids
+            )
+            if v.eligible
+        ]
     taken = set(
         Nomination.objects.filter(award_type=award_type, year=year, person_id__in=eligible_ids)
         .exclude(state__in=DEAD_STATES)
         .values_list("person_id", flat=True)
     ) | set(
-        AwardRecord.objects.live().filter(
+        AwardRecord.objects.live()
+        .filter(
             award_type=award_type,
             year=year,
             kind=AwardKind.CONG_TRANG,
             person_id__in=eligible_ids,
-        ).values_list("person_id", flat=True)
+        )
+        .values_list("person_id", flat=True)
     )
     history: dict[int, list[str]] = {}
     for pid, y, name, ref in (
-        AwardRecord.objects.live().filter(person_id__in=eligible_ids, year__lt=year)
+        AwardRecord.objects.live()
+        .filter(person_id__in=eligible_ids, year__lt=year)
         .order_by("year", "award_type__order")
         .values_list("person_id", "year", "award_type__name_vi", "decision_number")
     ):
