@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from emulation_portal.api_errors import as_drf
 from emulation_portal.params import query_year
 from emulation_portal.permissions import RulesPermission
-from units import selectors, services
+from units import privacy, selectors, services
 from units.models import (
     Bloc,
     BlocMembership,
@@ -138,6 +138,14 @@ class PersonSerializer(serializers.ModelSerializer):
         ]
         validators = []
         extra_kwargs = {"code": {"validators": []}}
+
+    def to_representation(self, person):
+        """Drops ``birth_date`` for a requester who may not read it (need to know)."""
+        data = super().to_representation(person)
+        request = self.context.get("request")
+        if request is not None and not request.user.has_perm("units.read_birth_date", person):
+            data.pop("birth_date", None)
+        return data
 
     def _check_unit(self, unit):
         if not self.context["request"].user.has_perm("units.add_person", unit):
@@ -395,9 +403,16 @@ class DisciplineSerializer(serializers.ModelSerializer):
 
 
 class DisciplineViewSet(PersonRecordViewSet):
+    """Discipline of the people the caller needs to know about (units.privacy): the office,
+    the officers of the person's unit, a council member for the nominees on their agendas."""
+
     serializer_class = DisciplineSerializer
     model = Discipline
     year_field = "start_date__year"
+
+    def get_queryset(self):
+        user = self.request.user
+        return super().get_queryset().filter(privacy.discipline_people_q(user, "person__"))
 
     def perform_create(self, serializer):
         person = self._person(serializer)

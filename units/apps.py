@@ -8,7 +8,7 @@ class UnitsConfig(AppConfig):
 
     def ready(self):
         from emulation_portal import jobs, nav
-        from units import exchange, importers, rules  # noqa: F401  (register sheets and perms)
+        from units import exchange, importers, privacy, rules  # noqa: F401  (sheets, perms)
 
         jobs.register_result_page(
             exchange.PREVIEW_JOB_KIND, "units:import-preview", _("See the preview")

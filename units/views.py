@@ -296,6 +296,8 @@ def person_detail(request, code):
             "initiatives": person.initiatives.order_by("-year", "title"),
             "disciplines": person.disciplines.order_by("-start_date"),
             "can_edit": request.user.has_perm("units.change_person", person),
+            "show_birth_date": request.user.has_perm("units.read_birth_date", person),
+            "show_discipline": request.user.has_perm("units.read_discipline", person),
             "panels": panels.person_panels(request, person),
         },
     )

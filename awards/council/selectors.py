@@ -49,6 +49,22 @@ def visible_sessions(user) -> QuerySet[CouncilSession]:
     return qs.filter(Q(term__members__user=user) | Q(attendance__substitute=user)).distinct()
 
 
+def agenda_people(user) -> QuerySet | None:
+    """Ids of the people nominated on the agenda of a session ``user`` sits on (as a member
+    of its term or a substitute): the people whose discipline a council member needs to
+    know (``units.privacy``). None for a user on no council."""
+    if not (user and user.is_authenticated and user.is_active):
+        return None
+    sessions = CouncilSession.objects.filter(
+        Q(term__members__user=user) | Q(attendance__substitute=user)
+    )
+    return (
+        SessionItem.objects.filter(session__in=sessions, nomination__person__isnull=False)
+        .values_list("nomination__person_id", flat=True)
+        .distinct()
+    )
+
+
 def agenda(session: CouncilSession) -> list[tuple[object, list[SessionItem]]]:
     """The agenda grouped by award type: [(award type, [items])], two queries."""
     items = list(
