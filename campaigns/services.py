@@ -48,7 +48,7 @@ from campaigns.models import (
     Signature,
 )
 from emulation_portal import audit
-from units.models import Bloc, BlocMembership, BlocRole, Person, Unit
+from units.models import MAX_YEAR, MIN_YEAR, Bloc, BlocMembership, BlocRole, Person, Unit
 
 CAMPAIGN_FIELDS = ["year", "kind", "name", "theme", "description", "starts_on", "ends_on"]
 
@@ -133,6 +133,14 @@ def _points(value, label: str) -> Decimal:
 
 
 def _check_campaign(data: dict, exclude_pk=None):
+    year = data["year"]
+    if not (isinstance(year, int) and MIN_YEAR <= year <= MAX_YEAR):
+        raise ValidationError(
+            {
+                "year": _("The year %(year)s is out of range (%(min)s-%(max)s).")
+                % {"year": data["year"], "min": MIN_YEAR, "max": MAX_YEAR}
+            }
+        )
     if data["ends_on"] < data["starts_on"]:
         raise ValidationError({"ends_on": _("The end date is before the start date.")})
     if data["kind"] == "annual":

@@ -36,7 +36,7 @@ pytestmark = [
     ),
 ]
 
-MAX_EXAMPLES = 25
+MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "25"))
 CHECKS = [not_a_server_error, response_schema_conformance]
 FUZZ = settings(
     max_examples=MAX_EXAMPLES,
@@ -103,7 +103,7 @@ def _fuzz(role: str) -> None:
 
         try:
             run()
-        except Exception as exc:  # one operation's failure must not hide the others'
+        except (Exception, BaseExceptionGroup) as exc:  # one failure must not hide the others
             failures.append(f"{operation.label}: {exc}")
     summary = (
         f"schemathesis as {role}: {operations} operations, {calls} calls "

@@ -252,3 +252,30 @@ def test_meeting_result_with_a_vote_for_a_removed_member_is_refused(make_user):
     AcclamationVote.objects.create(meeting=meeting, voting_unit=a, award_code="BK_BO", candidate=b)
     with pytest.raises(ValidationError, match="B"):
         services.record_meeting_result(make_user(Role.ADMIN), meeting)
+
+
+def test_a_detail_actions_list_is_documented_whole_as_it_is_answered(office_client):
+    """A nomination's comments and files come whole (no pages), and the schema says so."""
+    paths = office_client.get("/api/schema/", HTTP_ACCEPT="application/json").json()["paths"]
+    for path in ("/api/v1/nominations/{id}/comments/", "/api/v1/nominations/{id}/attachments/"):
+        ok = paths[path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        assert ok["type"] == "array", path
+        names = {p["name"] for p in paths[path]["get"].get("parameters", [])}
+        assert not names & {"page", "page_size"}, path
+
+
+@pytest.mark.parametrize("method", ["post", "put"])
+def test_a_campaign_year_out_of_range_is_a_400(office_client, method):
+    """Found by the fuzzing: the year went to the database's check constraint (500)."""
+    from campaigns.models import Campaign
+
+    campaign = Campaign.objects.create(
+        year=2026, kind="annual", name="Phong trào", starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2026, 12, 31),
+    )  # fmt: skip
+    body = {"year": 300, "kind": "thematic", "name": "m", "starts_on": "1900-01-01",
+            "ends_on": "1900-01-01"}  # fmt: skip
+    url = "/api/v1/campaigns/" + (f"{campaign.pk}/" if method == "put" else "")
+    response = getattr(office_client, method)(url, body, content_type="application/json")
+    assert response.status_code == 400
+    assert "300" in response.json()["year"][0]
