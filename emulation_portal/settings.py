@@ -273,6 +273,11 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 300)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 360)
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", "portal")
+# PDF rendering is slow and CPU-bound: a queue of its own, so it never holds up mail,
+# imports or eligibility, and can get workers of its own (README, "Processes").
+PORTAL_PDF_QUEUE = env("PORTAL_PDF_QUEUE", "pdf")
+PORTAL_PDF_TASKS = ("decisions.render_*", "dossiers.*")
+CELERY_TASK_ROUTES = {name: {"queue": PORTAL_PDF_QUEUE} for name in PORTAL_PDF_TASKS}
 CELERY_TASK_ACKS_LATE = False  # only idempotent tasks opt in, per task
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_EXPIRES = 24 * 3600

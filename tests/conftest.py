@@ -10,6 +10,7 @@ from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 
 from emulation_portal.celery import app as celery_app
 from emulation_portal.models import Role
@@ -130,11 +131,13 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     from django.db import connection
 
     queue = f"test-{uuid.uuid4().hex[:8]}"
+    pdf_queue = f"{queue}-pdf"
     media = tmp_path_factory.getbasetemp() / "media"
     env = {
         **os.environ,
         "DATABASE_URL": _database_url(connection.settings_dict),
         "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "PORTAL_PDF_QUEUE": pdf_queue,
         "DJANGO_MEDIA_ROOT": str(media),
     }
     log = open(tmp_path_factory.mktemp("worker") / "worker.log", "w")  # noqa: SIM115
@@ -148,7 +151,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
             "worker",
             "--pool=solo",
             "-Q",
-            queue,
+            f"{queue},{pdf_queue}",
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
@@ -161,7 +164,11 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
         stderr=subprocess.STDOUT,
     )
     previous_queue = celery_app.conf.task_default_queue
+    previous_routes = celery_app.conf.task_routes
     celery_app.conf.task_default_queue = queue
+    celery_app.conf.task_routes = {
+        name: {"queue": pdf_queue} for name in django_settings.PORTAL_PDF_TASKS
+    }
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -172,9 +179,10 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
                 break
         else:
             raise RuntimeError(f"celery worker did not answer within 60 s, see {log.name}")
-        yield {"process": proc, "queue": queue, "media": media, "log": log.name}
+        yield {"process": proc, "queue": queue, "pdf_queue": pdf_queue, "media": media, "log": log.name}
     finally:
         celery_app.conf.task_default_queue = previous_queue
+        celery_app.conf.task_routes = previous_routes
         proc.terminate()
         try:
             proc.wait(timeout=20)
