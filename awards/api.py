@@ -271,3 +271,6 @@ def register(router) -> None:
     from awards.decisions import api as decisions_api
 
     decisions_api.register(router)
+    from awards.reports import api as reports_api
+
+    reports_api.register(router)

@@ -52,3 +52,6 @@ class AwardsConfig(AppConfig):
         from awards.decisions.setup import ready as decisions_ready
 
         decisions_ready()
+        from awards.reports.setup import ready as reports_ready
+
+        reports_ready()

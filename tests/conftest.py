@@ -46,6 +46,7 @@ DATA_MIGRATIONS = [
     ("awards.migrations.0007_council_vote_rules", "seed"),
     ("awards.migrations.0009_gk_needs_an_achievement", "seed"),
     ("awards.migrations.0011_prize_multiples_and_base_salary_2026", "seed"),
+    ("awards.migrations.0014_report_layouts_tt02_2023", "seed"),
 ]
 
 

@@ -48,11 +48,15 @@ from .nominations import (
     Section,
 )
 from .records import AwardKind, AwardRecord, InitiativeUse, RecordSource
+from .reports import OfficeStatistics, ReportLayout, SummaryEdition
 from .rules import Rule, RuleSet
 from .standing import DirtySubject, StoredVerdict, VerdictPass, VerdictTally
 from .verdicts import EligibilityVerdict
 
 __all__ = [
+    "OfficeStatistics",
+    "ReportLayout",
+    "SummaryEdition",
     "DirtySubject",
     "StoredVerdict",
     "VerdictPass",

@@ -64,6 +64,8 @@ def test_seed_builds_real_structure_and_is_idempotent(monkeypatch):
     )
     assert Person.objects.filter(code__startswith="CB").count() == 120
     assert Person.objects.filter(code__startswith="LD_BO_").count() == len(demo.LEADERS)
+    levels = set(PersonYear.objects.values_list("position_level", flat=True))
+    assert {"LANH_DAO_BO", "LANH_DAO_VU", "QUAN_LY", "TRUC_TIEP"} <= levels and "" not in levels
     assert set(PersonYear.objects.values_list("year", flat=True)) == set(range(2021, 2026))
     first = snapshot()
     # seeding again adds nothing

@@ -1,0 +1,22 @@
+"""Wiring of the reports package, called from ``AwardsConfig.ready()``: permissions, admin
+and the navigation entry."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+def ready():
+    from awards.reports import admin, rules  # noqa: F401  (register perms and admin)
+    from emulation_portal import jobs, nav
+
+    jobs.register_kind("reports.summary_xlsx", _("Yearly summary (XLSX)"))
+
+    nav.register(
+        nav.NavItem(
+            "reports",
+            _("Yearly reports"),
+            "awards:reports:index",
+            perm="reports.browse",
+            order=70,
+            description=_("The yearly summary and the Home Affairs ministry's statistical forms"),
+        )
+    )

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from awards.reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("reports/", views.index, name="index"),
+    path("reports/forms/<str:code>/<int:year>/", views.form_download, name="form"),
+    path("reports/editions/<int:pk>/", views.edition_download, name="edition"),
+]
