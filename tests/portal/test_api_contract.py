@@ -279,3 +279,12 @@ def test_a_campaign_year_out_of_range_is_a_400(office_client, method):
     response = getattr(office_client, method)(url, body, content_type="application/json")
     assert response.status_code == 400
     assert "300" in response.json()["year"][0]
+
+
+def test_a_viewset_list_answering_one_object_is_documented_as_one(office_client):
+    """Eligibility (a page object) and the yearly figures (one object) were documented as
+    arrays, because drf-spectacular makes every ``list`` action an array."""
+    paths = office_client.get("/api/schema/", HTTP_ACCEPT="application/json").json()["paths"]
+    for path in ("/api/v1/eligibility/", "/api/v1/figures/"):
+        ok = paths[path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        assert "$ref" in ok and ok.get("type") != "array", path
