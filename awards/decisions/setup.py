@@ -5,9 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 def ready():
-    from awards.decisions import admin, rules  # noqa: F401  (register perms and admin)
+    from awards.decisions import admin, home, rules  # noqa: F401  (register perms and admin)
     from awards.decisions.demo import seed
     from emulation_portal import demo, nav
+    from emulation_portal import home as portal_home
+
+    portal_home.register("decisions", 50, home.tasks)
 
     nav.register(
         nav.NavItem(
@@ -20,3 +23,6 @@ def ready():
         )
     )
     demo.register("decisions", 50, seed)
+    from awards.dossiers.setup import ready as dossiers_ready
+
+    dossiers_ready()
