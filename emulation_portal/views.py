@@ -26,7 +26,12 @@ log = logging.getLogger(__name__)
 
 @login_required
 def home(request):
-    return render(request, "portal/home.html")
+    """The user's things to do (``emulation_portal.home``), then the way into each page."""
+    from emulation_portal.home import tasks_for
+
+    return render(
+        request, "portal/home.html", {"tasks": tasks_for(request), "today": timezone.localdate()}
+    )
 
 
 def _check_database() -> str:

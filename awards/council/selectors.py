@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from itertools import groupby
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from awards.models import (
     Attendance,
@@ -62,6 +62,18 @@ def agenda_people(user) -> QuerySet | None:
         SessionItem.objects.filter(session__in=sessions, nomination__person__isnull=False)
         .values_list("nomination__person_id", flat=True)
         .distinct()
+    )
+
+
+def to_vote(user) -> QuerySet[CouncilSession]:
+    """Open sessions in which ``user`` holds a vote (a voting member of the term) and has
+    not yet cast it."""
+    if not (user and user.is_authenticated and user.is_active):
+        return CouncilSession.objects.none()
+    mine = CouncilMember.objects.filter(term=OuterRef("term"), user=user, votes=True)
+    cast = VoterRoll.objects.filter(session=OuterRef("pk"), member__user=user)
+    return CouncilSession.objects.filter(Exists(mine), state=SessionState.OPEN).exclude(
+        Exists(cast)
     )
 
 

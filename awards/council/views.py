@@ -87,7 +87,11 @@ def index(request):
             )
         )
     )
-    sessions = list(selectors.visible_sessions(request.user).order_by("-date", "-id")[:100])
+    pending = request.GET.get("vote") == "pending"
+    sessions = selectors.visible_sessions(request.user)
+    if pending:
+        sessions = sessions.filter(pk__in=selectors.to_vote(request.user).values("pk"))
+    sessions = list(sessions.order_by("-date", "-id")[:100])
     by_council = {}
     for s in sessions:
         by_council.setdefault(s.council_id, []).append(s)
@@ -99,6 +103,7 @@ def index(request):
         {
             "councils": councils,
             "can_create": request.user.has_perm("council.manage"),
+            "pending": pending,
         },
     )
 

@@ -41,12 +41,23 @@ def _decision(request, decision_id: int, perm: str = "decisions.view"):
 def index(request):
     if not request.user.has_perm("decisions.browse"):
         raise PermissionDenied
-    decisions = selectors.visible_decisions(request.user).order_by("-created_at", "-id")[:200]
+    decisions = selectors.visible_decisions(request.user)
+    recent = request.GET.get("recent") == "1"
+    if recent:
+        from awards.decisions.home import recent as only_recent
+
+        decisions = only_recent(decisions)
+    decisions = decisions.order_by("-created_at", "-id")[:200]
     can_manage = request.user.has_perm("decisions.manage")
     return render(
         request,
         "decisions/index.html",
-        {"decisions": decisions, "can_manage": can_manage, "form": forms.NewDraftForm()},
+        {
+            "decisions": decisions,
+            "can_manage": can_manage,
+            "form": forms.NewDraftForm(),
+            "recent": recent,
+        },
     )
 
 

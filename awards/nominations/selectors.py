@@ -4,6 +4,8 @@ The queue is one query for the page (nominee, award, proposing unit joined; the 
 and the count of unanswered objections as subqueries) plus the count for the paginator.
 """
 
+import datetime as dt
+
 from django.db.models import (
     Count,
     DateField,
@@ -108,7 +110,18 @@ def with_queue_data(qs: QuerySet[Nomination]) -> QuerySet[Nomination]:
     )
 
 
-FILTERS = ("unit", "bloc", "award", "state", "eligible", "overdue", "year", "level", "q")
+FILTERS = (
+    "unit",
+    "bloc",
+    "award",
+    "state",
+    "eligible",
+    "overdue",
+    "year",
+    "level",
+    "q",
+    "objections",
+)
 
 
 def queue(user, params) -> QuerySet[Nomination]:
@@ -116,7 +129,8 @@ def queue(user, params) -> QuerySet[Nomination]:
     ``params`` (a QueryDict or dict): unit (proposing unit id, subtree included), bloc (bloc
     id: the proposing or nominated unit is a member in the nomination's year), award (code),
     state, eligible (yes / no / unknown / override), overdue (1: still editable past the
-    deadline), year, level, q (nominee name or code, accent-free)."""
+    deadline), year, level, q (nominee name or code, accent-free), objections (open: with
+    an objection not yet answered)."""
     if is_office(user):
         qs = Nomination.objects.all()
     elif is_unit_officer(user):  # the unit's queue: its own units' nominations only
@@ -159,6 +173,10 @@ def queue(user, params) -> QuerySet[Nomination]:
             )
     if get("overdue") in ("1", "true", "on"):
         qs = _with_deadline(qs).filter(state__in=EDITABLE_STATES, deadline__lt=timezone.localdate())
+    if get("objections") == "open":
+        qs = qs.filter(
+            Exists(Objection.objects.filter(nomination=OuterRef("pk"), answered_at=None))
+        )
     return qs.order_by(*QUEUE_ORDER)
 
 
@@ -207,3 +225,12 @@ def detail(pk: int) -> Nomination:
 def open_disclosures(today=None) -> QuerySet[Disclosure]:
     today = today or timezone.localdate()
     return Disclosure.objects.filter(starts_on__lte=today, ends_on__gte=today)
+
+
+ENDING_DAYS = 7
+
+
+def ending_disclosures(today=None) -> QuerySet[Disclosure]:
+    """Open disclosures whose period ends within ``ENDING_DAYS`` days (today included)."""
+    today = today or timezone.localdate()
+    return open_disclosures(today).filter(ends_on__lte=today + dt.timedelta(days=ENDING_DAYS))

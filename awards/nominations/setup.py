@@ -6,8 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 def ready():
-    from awards.nominations import admin, rules  # noqa: F401  (register perms and admin)
+    from awards.nominations import admin, home, rules  # noqa: F401  (register perms and admin)
     from emulation_portal import demo, nav
+    from emulation_portal import home as portal_home
+
+    portal_home.register("nominations", 20, home.tasks)
 
     nav.register(
         nav.NavItem(

@@ -541,11 +541,19 @@ def disclosure_list(request):
             else:
                 messages.success(request, _("Disclosure published."))
                 return redirect("nominations:disclosure", pk=disclosure.pk)
-    disclosures = Disclosure.objects.order_by("-starts_on", "-id")[:50]
+    ending = request.GET.get("ending") == "soon"
+    disclosures = (selectors.ending_disclosures() if ending else Disclosure.objects.all()).order_by(
+        "-starts_on", "-id"
+    )[:50]
     return render(
         request,
         "awards/nominations/disclosures.html",
-        {"disclosures": disclosures, "form": form, "today": timezone.localdate()},
+        {
+            "disclosures": disclosures,
+            "form": form,
+            "today": timezone.localdate(),
+            "ending": ending,
+        },
     )
 
 
