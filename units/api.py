@@ -16,6 +16,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from emulation_portal.api_errors import as_drf
+from emulation_portal.pagination import CappedCountPagination
 from emulation_portal.params import query_year
 from emulation_portal.permissions import RulesPermission
 from units import privacy, selectors, services
@@ -173,9 +174,10 @@ class PersonViewSet(
 ):
     """People visible to the caller. Filters: ``unit`` (current unit's subtree), ``year``
     (people with a recorded year; with ``rating``), ``bloc`` + ``year`` (people whose
-    unit that year belongs to the bloc), ``search``."""
+    unit that year belongs to the bloc), ``search``. A national table: its count is capped."""
 
     permission_classes = [RulesPermission]
+    pagination_class = CappedCountPagination
     lookup_field = "code"
     lookup_value_regex = "[^/]+"
     rules = {
@@ -219,9 +221,10 @@ class PersonViewSet(
 # -- a person's records ---------------------------------------------------------------------
 class PersonRecordViewSet(viewsets.ModelViewSet):
     """Shared by ratings, initiatives and disciplines: visible through the person's scope,
-    written by whoever may change the person."""
+    written by whoever may change the person. National tables: their counts are capped."""
 
     permission_classes = [RulesPermission]
+    pagination_class = CappedCountPagination
     rules = {
         "list": "units.browse",
         "retrieve": "units.browse",
@@ -440,9 +443,10 @@ class UnitRatingSerializer(serializers.ModelSerializer):
 
 
 class UnitRatingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Units' own yearly ratings (written by the office)."""
+    """Units' own yearly ratings (written by the office); the count is capped."""
 
     serializer_class = UnitRatingSerializer
+    pagination_class = CappedCountPagination
     permission_classes = [RulesPermission]
     rules = {"list": "units.browse", "retrieve": "units.browse", "create": "units.set_unit_rating"}
 
