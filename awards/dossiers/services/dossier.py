@@ -16,17 +16,24 @@ import logging
 from dataclasses import dataclass
 
 from django.core.files.storage import default_storage
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 
 from awards.decisions.services.documents import store, stored
 from awards.dossiers.services import papers
-from awards.models import Attachment, Batch, DecisionDocument, DocumentKind, Nomination
+from awards.models import (
+    Attachment,
+    AttachmentKind,
+    Batch,
+    DecisionDocument,
+    DocumentKind,
+    Nomination,
+)
 from emulation_portal import pdf
 
 log = logging.getLogger(__name__)
 
 # Bumped when the way a dossier is put together changes, so every dossier is made again.
-LAYOUT = "dossier-1"
+LAYOUT = "dossier-2"
 NOTICE_TEMPLATE = "pdf/dossier_notice.html"
 IMAGE_TYPES = ("image/jpeg", "image/png")
 
@@ -74,7 +81,15 @@ def evidence(n: Nomination) -> list[Attachment]:
     owner = Q(nomination=n)
     if n.batch_id:
         owner |= Q(batch_id=n.batch_id)
-    return list(Attachment.objects.filter(owner).order_by("kind", "uploaded_at", "id"))
+    order = Case(
+        *(When(kind=k, then=Value(i)) for i, k in enumerate(AttachmentKind.values)),
+        default=Value(len(AttachmentKind.values)),
+    )
+    return list(
+        Attachment.objects.filter(owner)
+        .annotate(kind_order=order)
+        .order_by("kind_order", "uploaded_at", "id")
+    )
 
 
 @dataclass
@@ -154,12 +169,13 @@ def _merge(n: Nomination, report, letter, files: list[Attachment]) -> bytes:
             Part("Tờ trình và danh sách đề nghị", PdfReader(io.BytesIO(_read_stored(letter))))
         )
     parts.append(Part("Báo cáo thành tích", PdfReader(io.BytesIO(_read_stored(report)))))
-    parts += [_evidence_part(a) for a in files]
+    with override("vi"):  # the bookmarks are in Vietnamese whoever asks
+        parts += [_evidence_part(a) for a in files]
     skipped = [p for p in parts if p.reader is None]
     writer = PdfWriter()
     for part in parts:
         if part.reader is not None:
-            writer.append(part.reader, outline_item=part.title)
+            writer.append(part.reader, outline_item=part.title, import_outline=False)
     if skipped:
         with override("vi"):
             html = render_to_string(
@@ -167,7 +183,7 @@ def _merge(n: Nomination, report, letter, files: list[Attachment]) -> bytes:
                 {"nomination": n, "nominee": str(n.nominee), "skipped": skipped},
             )
         notice = PdfReader(io.BytesIO(pdf.render_html_to_pdf(html)))
-        writer.append(notice, outline_item="Tệp không ghép được vào hồ sơ")
+        writer.append(notice, outline_item="Tệp không ghép được vào hồ sơ", import_outline=False)
     writer.add_metadata({"/Title": f"Hồ sơ đề nghị khen thưởng: {n.nominee}"})
     out = io.BytesIO()
     writer.write(out)
