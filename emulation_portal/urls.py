@@ -42,6 +42,8 @@ for app_label in PAGE_MODULES:
         app_pages.append(path("", include(f"{app_label}.urls")))
 # The decisions' pages (their API is registered by awards.api's hook).
 app_pages.append(path("", include("awards.decisions.urls")))
+# A nomination's papers, the bulk ZIPs and the public honour roll.
+app_pages.append(path("", include("awards.dossiers.urls")))
 
 admin.site.site_header = "Cổng Thi đua - Khen thưởng"
 admin.site.site_title = "Thi đua - Khen thưởng"

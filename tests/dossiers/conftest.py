@@ -81,3 +81,26 @@ def pdf_text(data: bytes) -> list[str]:
     from pypdf import PdfReader
 
     return [p.extract_text() for p in PdfReader(io.BytesIO(data)).pages]
+
+
+def decided(world, people, *, publish=True, number=5, day=None, code="BK_BO"):
+    """A signed (and by default published) decision of the ministry for ``people``."""
+    from awards.decisions import services
+    from awards.models import DecisionCounter
+
+    day = day or dt.date(2026, 2, 5)
+    DecisionCounter.objects.get_or_create(
+        issuer=world.issuer, symbol="QĐ-BNNMT", year=day.year, defaults={"last_number": number - 1}
+    )
+    d = services.create_draft(
+        world.office,
+        issuer=world.issuer,
+        award_type=AwardType.objects.get(code=code),
+        year=2025,
+        nomination_ids=[approved(p, code).pk for p in people],
+        signer_name="Nguyễn Văn Hưng",
+    )
+    d = services.sign(world.office, d, date=day)
+    if publish:
+        d = services.publish(world.office, d)
+    return d
