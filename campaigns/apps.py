@@ -7,8 +7,9 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Campaigns")
 
     def ready(self):
-        from campaigns import demo, views
+        from campaigns import demo, home, views
         from emulation_portal import demo as portal_demo
+        from emulation_portal import home as portal_home
         from emulation_portal import nav
         from units import panels
 
@@ -43,4 +44,5 @@ class CampaignsConfig(AppConfig):
             )
         )
         panels.register_unit_panel("campaigns.blocs", 50, views.bloc_results_panel)
+        portal_home.register("campaigns", 30, home.tasks)
         portal_demo.register("campaigns", 20, demo.seed)

@@ -9,11 +9,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from campaigns.models import (
     Campaign,
     CampaignKind,
+    CampaignState,
     Criterion,
     Phase,
     PhaseKind,
@@ -328,3 +329,83 @@ def campaign_dashboard(campaign: Campaign) -> dict:
 
 def criteria_of(pledge: Pledge) -> list[Criterion]:
     return list(pledge.criteria.order_by("order"))
+
+
+# --- the home page's things to do (campaigns.home) ------------------------------------------
+
+
+def pledges_to_sign(user, year: int):
+    """The user's units' bloc memberships of ``year`` whose bloc pledge is out for signing
+    and not yet signed for that unit."""
+    signing = Pledge.objects.filter(
+        bloc=OuterRef("bloc"), year=OuterRef("year"), state=PledgeState.SIGNING
+    )
+    signed = Signature.objects.filter(
+        pledge__bloc=OuterRef("bloc"),
+        pledge__year=OuterRef("year"),
+        pledge__state=PledgeState.SIGNING,
+        unit=OuterRef("unit"),
+    )
+    return BlocMembership.objects.filter(
+        scope_filter(user, "unit__"), Exists(signing), ~Exists(signed), year=year
+    )
+
+
+def scores_due(user, year: int, today):
+    """The user's units' bloc memberships of ``year`` with a criterion of the bloc's locked
+    pledge still unscored for that unit, while scoring is open (the annual campaign's
+    scoring phase has begun and the bloc's ranking is not published)."""
+    unscored = Criterion.objects.filter(
+        pledge__bloc=OuterRef("bloc"),
+        pledge__year=OuterRef("year"),
+        pledge__state=PledgeState.LOCKED,
+    ).exclude(
+        Exists(Score.objects.filter(criterion=OuterRef("pk"), unit=OuterRef(OuterRef("unit"))))
+    )
+    published = Ranking.objects.filter(
+        bloc=OuterRef("bloc"), year=OuterRef("year"), published_at__isnull=False
+    )
+    scoring = Phase.objects.filter(
+        campaign__year=year,
+        campaign__kind=CampaignKind.ANNUAL,
+        kind=PhaseKind.SCORING,
+        opens_on__lte=today,
+    )
+    if not scoring.exists():
+        return BlocMembership.objects.none()
+    return BlocMembership.objects.filter(
+        scope_filter(user, "unit__"), Exists(unscored), ~Exists(published), year=year
+    )
+
+
+def scoring_phase(year: int) -> Phase | None:
+    return Phase.objects.filter(
+        campaign__year=year, campaign__kind=CampaignKind.ANNUAL, kind=PhaseKind.SCORING
+    ).first()
+
+
+def campaigns_to_register(user, today):
+    """Launched campaigns whose registration phase is open today and that a unit of the
+    user's (a bloc or cluster member in the campaign's year) has not submitted for."""
+    expected = BlocMembership.objects.filter(scope_filter(user, "unit__"), year=OuterRef("year"))
+    submitted = Registration.objects.filter(
+        campaign=OuterRef(OuterRef("pk")), unit=OuterRef("unit"), state="submitted"
+    )
+    open_phase = Phase.objects.filter(
+        campaign=OuterRef("pk"),
+        kind=PhaseKind.REGISTRATION,
+        opens_on__lte=today,
+        closes_on__gte=today,
+    )
+    return Campaign.objects.filter(
+        Exists(open_phase),
+        Exists(expected.exclude(Exists(submitted))),
+        state=CampaignState.LAUNCHED,
+    )
+
+
+def campaigns_without_registrations():
+    """Launched campaigns no unit has registered for yet."""
+    return Campaign.objects.filter(state=CampaignState.LAUNCHED).exclude(
+        Exists(Registration.objects.filter(campaign=OuterRef("pk")))
+    )

@@ -80,6 +80,17 @@ def campaign_list(request):
     _need(request, "campaigns.browse")
     year = request.GET.get("year")
     campaigns = selectors.campaigns_list(int(year) if year and year.isdigit() else None)
+    # the home page's links: exactly the campaigns it counted
+    todo = request.GET.get("todo") == "register"
+    unregistered = request.GET.get("registrations") == "none"
+    if todo:
+        campaigns = campaigns.filter(
+            pk__in=selectors.campaigns_to_register(request.user, timezone.localdate()).values("pk")
+        )
+    if unregistered:
+        campaigns = campaigns.filter(
+            pk__in=selectors.campaigns_without_registrations().values("pk")
+        )
     years = Campaign.objects.order_by("-year").values_list("year", flat=True).distinct()
     return render(
         request,
@@ -89,6 +100,7 @@ def campaign_list(request):
             "years": years,
             "year": year,
             "can_manage": request.user.has_perm("campaigns.manage_campaign"),
+            "filtered": todo or unregistered,
         },
     )
 
@@ -318,12 +330,25 @@ def all_blocs(request):
 def my_blocs(request):
     _need(request, "campaigns.my_blocs")
     year = _year_param(request)
+    rows = selectors.blocs_for(request.user, year)
+    todo = request.GET.get("todo")
+    # the home page's links: exactly the memberships it counted
+    if todo == "sign":
+        keep = set(selectors.pledges_to_sign(request.user, year).values_list("pk", flat=True))
+    elif todo == "scores":
+        due = selectors.scores_due(request.user, year, timezone.localdate())
+        keep = set(due.values_list("pk", flat=True))
+    else:
+        todo, keep = None, None
+    if keep is not None:
+        rows = [m for m in rows if m.pk in keep]
     return render(
         request,
         "campaigns/my_blocs.html",
         {
             "year": year,
-            "rows": selectors.blocs_for(request.user, year),
+            "todo": todo,
+            "rows": rows,
             "years": range(_current_year(), _current_year() - 6, -1),
         },
     )
