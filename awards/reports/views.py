@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from awards.models import SummaryEdition
 from awards.reports import forms, services, statforms
@@ -89,6 +90,7 @@ def _filed_message(edition):
 
 
 @login_required
+@require_GET
 def form_download(request, code, year):
     unit = _unit_param(request, request.GET.get("unit", ""))
     try:
@@ -101,12 +103,17 @@ def form_download(request, code, year):
 
 
 @login_required
+@require_GET
 def edition_download(request, pk):
     edition = SummaryEdition.objects.select_related("unit").filter(pk=pk).first()
     if edition is None or not request.user.has_perm("reports.view_figures", edition.unit):
         raise Http404
+    try:
+        handle = edition.file.open("rb")
+    except OSError:  # the stored file is gone (restored database, lost volume)
+        raise Http404 from None
     return FileResponse(
-        edition.file.open("rb"),
+        handle,
         as_attachment=True,
         filename=f"tong-ket-{edition.year}-{edition.scope or 'BO'}-ban-{edition.edition}.xlsx",
         content_type=XLSX,

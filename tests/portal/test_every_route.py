@@ -184,6 +184,10 @@ def _build_world() -> World:
         disclosure=disclosure, nomination=nomination, text="Ý kiến", author=users["viewer"]
     )
     job = Job.objects.create(owner=users["office"], kind="eligibility-export")
+    from awards.models import SummaryEdition
+
+    edition = SummaryEdition(year=2024, first_year=2020, edition=1, checksum="0" * 64)
+    edition.file.save("tong-ket-2024.xlsx", ContentFile(b"PK"), save=True)
     objects = {
         # the site's pages, by path prefix
         "jobs": job,
@@ -199,6 +203,7 @@ def _build_world() -> World:
         "meetings": meeting,
         "pledge": pledge,
         "scores": score,
+        "reports": edition,
         # the API, by router prefix
         "api:jobs": job,
         "api:units": vp,
