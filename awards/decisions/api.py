@@ -319,7 +319,11 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Submission.objects.none()
-        return selectors.visible_submissions(self.request.user).prefetch_related("items")
+        return (
+            selectors.visible_submissions(self.request.user)
+            .prefetch_related("items")
+            .order_by("-created_at", "-id")
+        )
 
 
 def register(router) -> None:
