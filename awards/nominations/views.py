@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 
 from awards.models import (
     Attachment,
-    AwardType,
     Batch,
     Disclosure,
     Nomination,
@@ -23,7 +22,7 @@ from awards.models import (
     Objection,
     Section,
 )
-from awards.nominations import forms, selectors, services
+from awards.nominations import forms, queue_page, selectors, services
 from awards.nominations.services import MOVE_LABELS, MOVES
 from units.models import Bloc
 from units.selectors import visible_units
@@ -104,18 +103,17 @@ def queue(request):
     page = Paginator(ids, 50).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    rows = selectors.rows_for(page.object_list)
+    today = timezone.localdate()
+    rows = queue_page.decorate(selectors.rows_for(page.object_list), today)
     can_bulk = user.has_perm("nominations.override") or bool(selectors.reviewable(user).exists())
+    filters = {k: request.GET.get(k, "") for k in selectors.FILTERS}
     context = {
         "page": page,
         "rows": rows,
-        "today": timezone.localdate(),
-        "filters": {k: request.GET.get(k, "") for k in selectors.FILTERS},
+        "today": today,
+        "filters": filters,
         "querystring": params.urlencode(),
-        "states": NominationState.choices,
-        "awards": AwardType.objects.order_by("order", "code"),
-        "units": _units_for(user).only("pk", "name", "depth")[:300],
-        "blocs": Bloc.objects.order_by("kind", "code"),
+        "options": queue_page.filter_options(user, filters),
         "can_bulk": can_bulk,
         # the user's own proposals get no checkbox: they may not review them
         "proposed": selectors.proposed_by(user, [n.pk for n in rows]) if can_bulk else set(),
