@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
 from emulation_portal.jobs import start_job
+from emulation_portal.links import url_maker
 from emulation_portal.models import Job
 from units import panels, selectors, services, tasks
 from units.exchange import PREVIEW_JOB_KIND, upload_folder
@@ -39,6 +40,7 @@ from units.models import (
     BlocMembership,
     BlocRole,
     Discipline,
+    Gender,
     Initiative,
     Person,
     PersonYear,
@@ -270,11 +272,19 @@ def person_list(request):
     )
     people = selectors.by_name(people, searching=bool(q))
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    person_url, unit_url = url_maker("units:person-detail"), url_maker("units:unit-detail")
+    genders = {value: str(label) for value, label in Gender.choices}
+    # Links and labels once per page, not a {% url %} and a lazy label per row.
+    rows = list(page)
+    for p in rows:
+        p.url, p.unit_url = person_url(p.code), unit_url(p.unit.code)
+        p.gender_label = genders.get(p.gender, p.gender)
     return render(
         request,
         "units/person_list.html",
         {
             "page": page,
+            "rows": rows,
             "q": q,
             "unit": unit,
             "unit_code": unit_code,
