@@ -4,7 +4,7 @@ import math
 from datetime import timedelta
 
 from django import template
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 register = template.Library()
 
@@ -34,3 +34,11 @@ def audit_action(action: str) -> str:
     from emulation_portal.audit_labels import action_label
 
     return action_label(action)
+
+
+@register.filter
+def seeded_text(value: str) -> str:
+    """A text seeded in English (a rule's description), in the user's language when the
+    catalogue has it, else as written. ``{% trans variable %}`` doubles every "%" before
+    looking the text up, so a text like "at least 70% of members" was never found."""
+    return gettext(value) if value else value
