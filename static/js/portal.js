@@ -34,3 +34,33 @@ document.addEventListener("click", function (event) {
     if (!menu.contains(event.target)) menu.open = false;
   });
 });
+// Phone layouts (issue 15): below 600 px portal.css shows each table row as a stacked block;
+// every cell gets its column's heading as data-label, which the CSS prints before it. Wide
+// tables (seven columns or more, e.g. the nominations queue) are marked compact: their
+// cells flow on a few lines instead of one line each.
+function portalLabelTables(root) {
+  (root || document).querySelectorAll(".table-wrap > table").forEach(function (table) {
+    var row = table.tHead && table.tHead.rows[0];
+    if (!row) return;
+    var labels = [];
+    Array.prototype.forEach.call(row.cells, function (th) {
+      var span = th.colSpan || 1;
+      for (var i = 0; i < span; i++) labels.push(th.textContent.trim());
+    });
+    if (labels.length >= 7) table.classList.add("stack-compact");
+    table.classList.add("stackable");
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      Array.prototype.forEach.call(body.rows, function (tr) {
+        var col = 0;
+        Array.prototype.forEach.call(tr.cells, function (cell) {
+          if (!cell.hasAttribute("data-label") && cell.colSpan === 1 && labels[col]) {
+            cell.setAttribute("data-label", labels[col]);
+          }
+          col += cell.colSpan || 1;
+        });
+      });
+    });
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { portalLabelTables(document); });
+document.addEventListener("htmx:afterSwap", function (event) { portalLabelTables(event.target.parentNode || document); });
