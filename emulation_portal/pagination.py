@@ -40,8 +40,12 @@ class CappedPaginator(DjangoPaginator):
     @cached_property
     def count(self):
         # A sliced queryset's count() is a COUNT(*) over a LIMITed subquery, so the database
-        # stops reading at cap + 1 rows instead of walking a national table.
-        counted = self.object_list[: self.cap + 1].count()
+        # stops reading at cap + 1 rows instead of walking a national table; unordered, or
+        # it would sort every matching row to pick the first cap + 1.
+        rows = self.object_list
+        if hasattr(rows, "order_by"):
+            rows = rows.order_by()
+        counted = rows[: self.cap + 1].count()
         self.capped = counted > self.cap
         return min(counted, self.cap)
 
