@@ -61,10 +61,20 @@ def index(request):
             return redirect("awards:reports:edition", pk=result.pk)
     office = request.user.has_perm("reports.new_edition")
     editions = SummaryEdition.objects.select_related("unit").order_by("-year", "scope", "-edition")
+    # the forms' links: the whole ministry for the office; a unit officer's own units
+    # (the ministry's figures are not theirs, so a link without a unit would be a 403)
+    form_units = [None]
     if not office:
+        from units.models import UnitOfficer
         from units.rules import officer_units
 
         editions = editions.filter(unit_id__in=officer_units(request.user))
+        form_units = [
+            uo.unit
+            for uo in UnitOfficer.objects.filter(user=request.user)
+            .select_related("unit")
+            .order_by("unit__path")
+        ]
     return render(
         request,
         "reports/index.html",
@@ -74,6 +84,7 @@ def index(request):
             "year": year,
             "editions": editions[:100],
             "office": office,
+            "form_units": form_units,
         },
     )
 
