@@ -329,3 +329,6 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 def register(router) -> None:
     router.register("decisions", DecisionViewSet, basename="decision")
     router.register("decision-submissions", SubmissionViewSet, basename="decision-submission")
+    from awards.dossiers import api as dossiers_api
+
+    dossiers_api.register(router)

@@ -126,3 +126,36 @@ def test_bulk_jobs_refused_to_others_and_for_drafts(world, make_user):
     )
     with pytest.raises(ValidationError):
         bulk.start_certificates_zip(world.office, draft)
+
+
+def test_api_papers_status_render_and_bulk_job(client, world, django_capture_on_commit_callbacks):
+    n = full_nomination(world)
+    client.force_login(world.office)
+    r = client.get(f"/api/v1/dossiers/{n.pk}/")
+    assert r.status_code == 200
+    kinds = {p["kind"]: p for p in r.json()}
+    assert set(kinds) == {"dossier", "report", "letter"} and kinds["dossier"]["ready"] is False
+    assert kinds["report"]["word_url"].endswith("report.docx")
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(f"/api/v1/dossiers/{n.pk}/render/")
+    assert r.status_code == 202
+    assert {p["kind"]: p for p in client.get(f"/api/v1/dossiers/{n.pk}/").json()}["dossier"][
+        "ready"
+    ]
+    assert client.get("/api/v1/dossiers/999999/").status_code == 404
+    d = decided(world, world.people[1:])
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(f"/api/v1/bulk-zips/certificates/{d.pk}/")
+    assert r.status_code == 202
+    job = client.get(r.json()["status_url"]).json()
+    assert job["state"] == "success"
+
+
+def test_api_refusals(client, world, make_user):
+    n = full_nomination(world)
+    client.force_login(make_user(Role.VIEWER, username="xem"))
+    assert client.get(f"/api/v1/dossiers/{n.pk}/").status_code == 404
+    d = decided(world, world.people[1:2])
+    assert client.post(f"/api/v1/bulk-zips/certificates/{d.pk}/").status_code == 403
+    client.force_login(world.office)
+    assert client.post("/api/v1/bulk-zips/certificates/999999/").status_code == 404
