@@ -8,11 +8,13 @@ ask these names; the services check them again on the locked row.
   settles a final tie and may publish.
 - **Members** of the term read the session and, after closing, its results and receipts;
   whether one may cast is decided by the service (present, substitute, not yet voted).
+- A **substitute** authorised in writing for a member reads what a member reads of the
+  session they stand in at (and sees the councils' page listing it), nothing more.
 """
 
 import rules
 
-from awards.models import CouncilMember, MemberRole, SessionState
+from awards.models import Attendance, AttendanceStatus, CouncilMember, MemberRole, SessionState
 from emulation_portal.permissions import is_council_member, is_office, is_staff_member
 
 
@@ -33,6 +35,30 @@ def _role_in(user, session):
 @rules.predicate
 def sits_on_session(user, session) -> bool:
     return _role_in(user, session) is not None
+
+
+def _stands_in(user) -> frozenset:
+    """Ids of the sessions ``user`` is the authorised substitute at (one query, cached on
+    the user object for the request)."""
+    if not getattr(user, "pk", None):
+        return frozenset()
+    if "_council_stands_in" not in user.__dict__:
+        user.__dict__["_council_stands_in"] = frozenset(
+            Attendance.objects.filter(
+                substitute_id=user.pk, status=AttendanceStatus.SUBSTITUTE
+            ).values_list("session_id", flat=True)
+        )
+    return user.__dict__["_council_stands_in"]
+
+
+@rules.predicate
+def stands_in_at(user, session) -> bool:
+    return session is not None and session.pk in _stands_in(user)
+
+
+@rules.predicate
+def stands_in_somewhere(user) -> bool:
+    return bool(_stands_in(user))
 
 
 @rules.predicate
@@ -60,16 +86,19 @@ def may_create_session(user, council) -> bool:
 runs = is_office | chairs_session | keeps_minutes
 
 rules.add_perm("council.browse", is_office | is_council_member)
+# The councils' page also lists a substitute's session; the menu entry stays on
+# ``council.browse`` so that no page of every other user pays the substitute query.
+rules.add_perm("council.index", is_office | is_council_member | stands_in_somewhere)
 rules.add_perm("council.manage", is_office)
 rules.add_perm("council.create_session", may_create_session)
-rules.add_perm("council.view_session", is_office | sits_on_session)
+rules.add_perm("council.view_session", is_office | sits_on_session | stands_in_at)
 rules.add_perm("council.run_session", runs)
 rules.add_perm("council.progress", runs)
 rules.add_perm("council.view_conflicts", runs)
 rules.add_perm("council.publish", is_office)
 rules.add_perm("council.casting", chairs_session)
 rules.add_perm("council.enter_written", is_office | keeps_minutes)
-rules.add_perm("council.results", (is_office | sits_on_session) & is_counted)
+rules.add_perm("council.results", (is_office | sits_on_session | stands_in_at) & is_counted)
 rules.add_perm("council.vote", is_staff_member)
 
 # Django admin: the office keeps councils and terms; sessions and ballots are read-only.

@@ -35,7 +35,13 @@ def visible_councils(user) -> QuerySet[Council]:
     qs = Council.objects.select_related("unit")
     if is_office(user):
         return qs
-    return qs.filter(terms__members__user=user).distinct()
+    return qs.filter(
+        Q(terms__members__user=user)
+        | Q(
+            sessions__attendance__substitute=user,
+            sessions__attendance__status=AttendanceStatus.SUBSTITUTE,
+        )
+    ).distinct()
 
 
 def visible_sessions(user) -> QuerySet[CouncilSession]:
@@ -46,7 +52,10 @@ def visible_sessions(user) -> QuerySet[CouncilSession]:
     qs = CouncilSession.objects.select_related("council", "term")
     if is_office(user):
         return qs
-    return qs.filter(Q(term__members__user=user) | Q(attendance__substitute=user)).distinct()
+    return qs.filter(
+        Q(term__members__user=user)
+        | Q(attendance__substitute=user, attendance__status=AttendanceStatus.SUBSTITUTE)
+    ).distinct()
 
 
 def agenda_people(user) -> QuerySet | None:
@@ -66,14 +75,24 @@ def agenda_people(user) -> QuerySet | None:
 
 
 def to_vote(user) -> QuerySet[CouncilSession]:
-    """Open sessions in which ``user`` holds a vote (a voting member of the term) and has
-    not yet cast it."""
+    """Open sessions in which ``user`` holds a vote (a voting member of the term, or the
+    substitute authorised for one) and it has not yet been cast."""
     if not (user and user.is_authenticated and user.is_active):
         return CouncilSession.objects.none()
     mine = CouncilMember.objects.filter(term=OuterRef("term"), user=user, votes=True)
     cast = VoterRoll.objects.filter(session=OuterRef("pk"), member__user=user)
-    return CouncilSession.objects.filter(Exists(mine), state=SessionState.OPEN).exclude(
-        Exists(cast)
+    standing_in = Attendance.objects.filter(
+        session=OuterRef("pk"), substitute=user, status=AttendanceStatus.SUBSTITUTE
+    )
+    principal_cast = VoterRoll.objects.filter(
+        session=OuterRef("pk"),
+        member__in=Attendance.objects.filter(
+            session=OuterRef(OuterRef("pk")), substitute=user, status=AttendanceStatus.SUBSTITUTE
+        ).values("member"),
+    )
+    return CouncilSession.objects.filter(
+        Q(Exists(mine)) & ~Q(Exists(cast)) | Q(Exists(standing_in)) & ~Q(Exists(principal_cast)),
+        state=SessionState.OPEN,
     )
 
 

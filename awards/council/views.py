@@ -71,8 +71,9 @@ def _session(request, session_id: int, perm: str | None = "council.view_session"
 @login_required
 def index(request):
     """Councils with their terms and members, and their sessions (office: every council;
-    a member: the councils they sit on)."""
-    if not request.user.has_perm("council.browse"):
+    a member: the councils they sit on; a substitute: the council of the session they
+    stand in at, with that session)."""
+    if not request.user.has_perm("council.index"):
         raise PermissionDenied
     councils = list(
         selectors.visible_councils(request.user).prefetch_related(
