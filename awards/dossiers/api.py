@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, serializers, status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from awards.dossiers import selectors, tasks
 from awards.dossiers.services import bulk, dossier
 from awards.models import CouncilSession, Decision
+from emulation_portal.permissions import RulesPermission
 
 
 class PaperSerializer(serializers.Serializer):
@@ -47,7 +48,9 @@ class DossierViewSet(viewsets.ViewSet):
     content (the dossier, the achievement report, the submission letter); POST asks the
     pdf worker to merge the dossier (202)."""
 
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [RulesPermission]
+    # the nomination itself is checked by ``dossiers.view`` (404 when not visible)
+    rules = {"retrieve": "nominations.browse", "render": "nominations.browse"}
 
     @extend_schema(request=None, responses=PaperSerializer(many=True))
     def retrieve(self, request, pk=None):
@@ -112,7 +115,8 @@ class BulkZipViewSet(viewsets.ViewSet):
     and ``.../certificates/<decision id>/`` (every certificate of a signed decision): start
     the job; follow it at ``status_url``."""
 
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [RulesPermission]
+    rules = {"session": "dossiers.bulk", "certificates": "dossiers.bulk"}
 
     @extend_schema(request=None, responses={202: BulkJobSerializer})
     @action(detail=False, methods=["post"], url_path=r"session/(?P<session_id>[0-9]+)")

@@ -14,6 +14,7 @@ from awards.dossiers.services import bulk
 from awards.models import SessionItem
 from emulation_portal.models import Job, Role
 from tests.dossiers.conftest import decided, full_nomination, pdf_text
+from tests.nominations import factories as f
 
 
 def _body(response) -> bytes:
@@ -154,6 +155,8 @@ def test_api_papers_status_render_and_bulk_job(client, world, django_capture_on_
 def test_api_refusals(client, world, make_user):
     n = full_nomination(world)
     client.force_login(make_user(Role.VIEWER, username="xem"))
+    assert client.get(f"/api/v1/dossiers/{n.pk}/").status_code in (403, 404)
+    client.force_login(f.officer(f.unit("KHAC", "Cục Khác")))  # staff, another unit
     assert client.get(f"/api/v1/dossiers/{n.pk}/").status_code == 404
     d = decided(world, world.people[1:2])
     assert client.post(f"/api/v1/bulk-zips/certificates/{d.pk}/").status_code == 403
