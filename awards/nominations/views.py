@@ -204,7 +204,10 @@ def detail(request, pk):
         "batch_files": batch_files,
         "comments": list(n.comments.all()),
         "objections": list(n.objections.all()),
-        "reasons": services.verdict_reasons(n.verdict),
+        "reasons": services.verdict_reasons(
+            n.verdict,
+            discipline=not n.person_id or user.has_perm("units.read_discipline", n.person),
+        ),
         "problems": services.dossier_problems(n) if n.is_editable else [],
         "deadline": services.deadline_for(n),
         "can_edit": user.has_perm("nominations.edit", n),

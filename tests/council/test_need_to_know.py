@@ -138,3 +138,37 @@ def test_schema_marks_birth_date_optional(cast):
     person = schema["components"]["schemas"]["Person"]
     assert "birth_date" in person["properties"]
     assert "birth_date" not in person.get("required", [])
+
+
+def test_nomination_page_withholds_the_discipline_reason(cast, world):
+    """A nomination's verdict may say why discipline blocks it; a council member judging it
+    reads that, a staff viewer of the disclosed nomination does not."""
+    from awards.models import AwardType, Disclosure, EligibilityVerdict, Nomination, RuleSet
+
+    person = cast["nominee"]
+    verdict = EligibilityVerdict.objects.create(
+        person=person,
+        award_type=AwardType.objects.get(code="CSTD_BO"),
+        year=2025,
+        rule_set=RuleSet.objects.order_by("pk").first(),
+        eligible=False,
+        reasons=[
+            {
+                "msg": "Discipline in force in %(year)s blocks any reward: %(items)s.",
+                "params": {"year": 2025, "items": ["CANH_CAO 01/02/2025-"]},
+                "ok": False,
+            }
+        ],
+    )
+    n = Nomination.objects.get(person=person)
+    n.verdict = verdict
+    n.save(update_fields=["verdict"])
+    d = Disclosure.objects.create(
+        title="Công khai", year=2025, starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 1, 9)
+    )
+    d.nominations.add(n)
+    leaked = "CANH_CAO 01/02/2025"
+    for role, sees in (("office", True), ("member", True), ("viewer", False)):
+        r = _client(cast[role]).get(f"/nominations/{n.pk}/")
+        assert r.status_code == 200, role
+        assert (leaked in r.content.decode()) is sees, role

@@ -119,13 +119,35 @@ def _record_verdict(actor, nomination: Nomination) -> EligibilityVerdict | None:
     )
 
 
-def verdict_reasons(verdict: EligibilityVerdict | None) -> list[dict]:
-    """The stored reasons rendered in the active language: [{"text", "ok"}]."""
+# The reasons that tell a person's disciplinary record (units.privacy: need to know).
+DISCIPLINE_REASONS = frozenset(
+    {
+        "No discipline in force in %(year)s.",
+        "Discipline in force in %(year)s blocks any reward: %(items)s.",
+    }
+)
+
+
+def verdict_reasons(verdict: EligibilityVerdict | None, *, discipline: bool = True) -> list[dict]:
+    """The stored reasons rendered in the active language: [{"text", "ok"}]. With
+    ``discipline`` false (a reader who may not know the person's discipline), a reason
+    about it says only that the condition is withheld, not whether it holds."""
     if verdict is None:
         return []
     out = []
     for data in verdict.reasons or []:
         reason = eligibility.Reason.from_json(data)
+        if not discipline and reason.msg in DISCIPLINE_REASONS:
+            out.append(
+                {
+                    "text": _(
+                        "The discipline condition is shown only to the office and the "
+                        "officers of the person's unit."
+                    ),
+                    "ok": None,
+                }
+            )
+            continue
         out.append({"text": reason.render(), "ok": reason.ok})
     return out
 
