@@ -1,5 +1,5 @@
 """Crawl (issue 15): for each demo role, every same-site link on the home page and on the
-pages within two clicks of it answers 200. A 403 or 404 behind a link is a dead end the page
+pages up to three clicks from it answers 200. A 403 or 404 behind a link is a dead end the page
 offering it must not show.
 
 The demo is built once for the module (``seed_demo``, about a minute and a half on SQLite)
