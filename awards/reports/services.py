@@ -25,6 +25,8 @@ from emulation_portal.models import Job
 from units.models import Unit
 
 JOB_KIND = "reports.summary_xlsx"
+JOB_KINDS = {"xlsx": JOB_KIND, "pdf": "reports.summary_pdf"}
+FORMATS = tuple(JOB_KINDS)
 
 
 def year_closed(year: int) -> bool:
@@ -46,14 +48,22 @@ def filed_edition(year: int, unit: Unit | None, fmt: str = "xlsx") -> SummaryEdi
 
 
 def request_summary(
-    actor, *, year, unit: Unit | None = None, first_year=None, new_edition: bool = False
+    actor,
+    *,
+    year,
+    unit: Unit | None = None,
+    first_year=None,
+    new_edition: bool = False,
+    fmt: str = "xlsx",
 ) -> SummaryEdition | Job:
     """Ask for the summary of ``year``: the filed edition when the year is closed and one
     exists (unless ``new_edition``: the office only), else a job that renders it (and, for
     a closed year, files the next edition). Nothing is written for bad input."""
     from awards.reports import rules as report_rules
-    from awards.reports.tasks import render_summary_xlsx
+    from awards.reports.tasks import render_summary_pdf, render_summary_xlsx
 
+    if fmt not in FORMATS:
+        raise ValidationError(_("The summary is made as XLSX or PDF."))
     year = figures.check_year(year)
     first_year = figures.check_year(
         first_year if first_year not in (None, "") else year - summary.SPAN_DEFAULT
@@ -64,7 +74,7 @@ def request_summary(
         raise PermissionDenied
     if new_edition and not report_rules.is_office(actor):
         raise PermissionDenied
-    filed = filed_edition(year, unit)
+    filed = filed_edition(year, unit, fmt)
     if filed is not None and not new_edition and year_closed(year):
         return filed
     params = {
@@ -73,41 +83,64 @@ def request_summary(
         "first_year": first_year,
         "new_edition": bool(new_edition),
     }
+    if fmt == "pdf":
+        return jobs.start_job(
+            actor, JOB_KINDS["pdf"], render_summary_pdf, {**params, "format": "pdf"}
+        )
     return jobs.start_job(actor, JOB_KIND, render_summary_xlsx, params)
 
 
 def summary_job(job: Job, reporter) -> tuple[str, bytes]:
     """The work of the rendering job: compute every table (progress per year of the span),
-    write the XLSX and, for a closed year, file it (or return the filed edition when one
+    write the XLSX (or the PDF with charts: ``params["format"]``) and, for a closed year, file it (or return the filed edition when one
     exists and no new edition was asked for: a redelivered task files nothing twice)."""
     p = job.params
     year = figures.check_year(p["year"])
     unit = figures.resolve_unit(p.get("unit") or None)
+    fmt = p.get("format", "xlsx")
     scope = unit.code if unit else "BO"
     closed = year_closed(year)
     if closed and not p.get("new_edition"):
-        filed = filed_edition(year, unit)
+        filed = filed_edition(year, unit, fmt)
         if filed is not None:
             with filed.file.open("rb") as fh:
-                return _filename(year, scope, filed.edition), fh.read()
+                return _filename(year, scope, filed.edition, fmt), fh.read()
     built = summary.build(
         year, unit, p.get("first_year"), progress=lambda d, t: reporter.progress(d, t)
     )
-    content = summary.render_xlsx(built)
+    if fmt == "pdf":
+        from awards.reports import summary_pdf
+
+        content = summary_pdf.render(built)
+    else:
+        content = summary.render_xlsx(built)
     if not closed:
-        return f"tong-ket-{year}-{scope}-du-thao.xlsx", content
+        return f"tong-ket-{year}-{scope}-du-thao.{fmt}", content
     edition = file_edition(
-        job.owner, year=year, unit=unit, first_year=built.first_year, content=content, job=job
+        job.owner,
+        year=year,
+        unit=unit,
+        first_year=built.first_year,
+        content=content,
+        job=job,
+        fmt=fmt,
     )
-    return _filename(year, scope, edition.edition), content
+    return _filename(year, scope, edition.edition, fmt), content
 
 
-def _filename(year: int, scope: str, edition: int) -> str:
-    return f"tong-ket-{year}-{scope}-ban-{edition}.xlsx"
+def _filename(year: int, scope: str, edition: int, fmt: str = "xlsx") -> str:
+    return f"tong-ket-{year}-{scope}-ban-{edition}.{fmt}"
 
 
 def file_edition(
-    actor, *, year: int, unit: Unit | None, first_year: int, content: bytes, job: Job | None = None
+    actor,
+    *,
+    year: int,
+    unit: Unit | None,
+    first_year: int,
+    content: bytes,
+    job: Job | None = None,
+    fmt: str = "xlsx",
 ) -> SummaryEdition:
     """File ``content`` as the next edition of the summary of ``year`` for the scope, with
     its SHA-256; one audit event."""
@@ -117,7 +150,7 @@ def file_edition(
         # first edition there is no row to lock, and the unique constraint decides
         last = max(
             SummaryEdition.objects.select_for_update()
-            .filter(year=year, scope=scope, format="xlsx")
+            .filter(year=year, scope=scope, format=fmt)
             .values_list("edition", flat=True),
             default=0,
         )
@@ -125,14 +158,14 @@ def file_edition(
             year=year,
             unit=unit,
             scope=scope,
-            format="xlsx",
+            format=fmt,
             first_year=first_year,
             edition=last + 1,
             checksum=hashlib.sha256(content).hexdigest(),
             created_by=actor,
         )
         edition.file.save(
-            f"tong-ket-{year}-{scope or 'BO'}-{edition.edition}.xlsx",
+            f"tong-ket-{year}-{scope or 'BO'}-{edition.edition}.{fmt}",
             ContentFile(content),
             save=False,
         )
@@ -151,6 +184,7 @@ def file_edition(
                 "year": year,
                 "scope": scope or "BO",
                 "edition": edition.edition,
+                "format": fmt,
                 "checksum": edition.checksum,
                 "job": job.pk if job else None,
             },

@@ -9,6 +9,7 @@ def ready():
     from emulation_portal import jobs, nav
 
     jobs.register_kind("reports.summary_xlsx", _("Yearly summary (XLSX)"))
+    jobs.register_kind("reports.summary_pdf", _("Yearly summary (PDF)"))
 
     nav.register(
         nav.NavItem(

@@ -20,3 +20,18 @@ def render_summary_xlsx(job_id: int) -> str:
     from awards.reports import services
 
     return run_job(job_id, services.summary_job)
+
+
+@shared_task(
+    name="reports.render_summary_pdf",
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    max_retries=3,
+    retry_backoff=True,
+    retry_jitter=True,
+)
+def render_summary_pdf(job_id: int) -> str:
+    """The summary's PDF with charts (filed like the XLSX, as its own numbered editions)."""
+    from awards.reports import services
+
+    return run_job(job_id, services.summary_job)
