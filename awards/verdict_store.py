@@ -19,7 +19,7 @@ import logging
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Max, Min, Q
 from django.utils import timezone
 
@@ -226,7 +226,18 @@ def finish_pass(pass_id: int) -> None:
         VerdictPass.objects.filter(pk=pass_id, state=VerdictPass.State.RUNNING).update(
             state=VerdictPass.State.DONE, finished_at=timezone.now()
         )
+    _analyze()
     _after_pass(p.year)
+
+
+def _analyze() -> None:
+    """Refresh the planner's statistics of the verdict table a pass has just rewritten.
+    Measured: with the statistics of before the pass (a year estimated at a few rows) the
+    list page sorted the whole year (145 ms at 7,000 people, growing with them) instead of
+    reading 50 rows in index order (0.1 ms); autovacuum comes too late for the first views."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {StoredVerdict._meta.db_table}")
 
 
 def fail_pass(pass_id: int, message: str = "") -> None:

@@ -127,7 +127,15 @@ class StoredVerdict(models.Model):
                 fields=["year", "rule_set", "award_type", "eligible", "sort_key"],
                 name="storedverdict_list",
             ),
-            models.Index(fields=["year", "rule_set", "sort_key"], name="storedverdict_all"),
+            # in the page's order (sort_key, award_type), so a page is an index range read
+            # whatever the population: sorting the whole year made it grow with people
+            models.Index(
+                fields=["year", "rule_set", "sort_key", "award_type"], name="storedverdict_all"
+            ),
+            models.Index(
+                fields=["year", "rule_set", "eligible", "sort_key", "award_type"],
+                name="storedverdict_eligible",
+            ),
             models.Index(fields=["year", "rule_set", "scope_unit_id"], name="storedverdict_scope"),
         ]
 
