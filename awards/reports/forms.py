@@ -17,4 +17,10 @@ class SummaryForm(forms.Form):
     first_year = forms.IntegerField(
         label=_("compare from the year"), min_value=MIN_YEAR, max_value=MAX_YEAR, required=False
     )
+    format = forms.ChoiceField(
+        label=_("format"),
+        choices=[("xlsx", "XLSX"), ("pdf", "PDF")],
+        initial="xlsx",
+        required=False,
+    )
     new_edition = forms.BooleanField(label=_("file a new edition (closed year)"), required=False)

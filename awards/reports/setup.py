@@ -21,3 +21,13 @@ def ready():
             description=_("The yearly summary and the Home Affairs ministry's statistical forms"),
         )
     )
+    nav.register(
+        nav.NavItem(
+            "reports.dashboard",
+            _("Figures dashboard"),
+            "awards:reports:dashboard",
+            perm="reports.browse",
+            order=71,
+            description=_("The year's awards by title, year, group and bloc, as charts and tables"),
+        )
+    )

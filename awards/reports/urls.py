@@ -6,6 +6,7 @@ app_name = "reports"
 
 urlpatterns = [
     path("reports/", views.index, name="index"),
+    path("reports/dashboard/", views.dashboard, name="dashboard"),
     path("reports/forms/<str:code>/<int:year>/", views.form_download, name="form"),
     path("reports/editions/<int:pk>/", views.edition_download, name="edition"),
 ]

@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from awards.models import SummaryEdition
-from awards.reports import forms, services, statforms
+from awards.reports import charts, figures, forms, services, statforms, summary
 from emulation_portal.models import Job
 from units.models import Unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CONTENT_TYPES = {"xlsx": XLSX, "pdf": "application/pdf"}
 
 
 def _unit_param(request, code: str) -> Unit | None:
@@ -30,6 +31,41 @@ def _unit_param(request, code: str) -> Unit | None:
             raise PermissionDenied
         raise Http404
     return unit
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    """The year's figures of the ministry or one unit (``?year=&unit=`` in the URL) as the
+    summary's charts, each followed by its numbers; a unit officer sees their own units."""
+    if not request.user.has_perm("reports.browse"):
+        raise PermissionDenied
+    default_year = timezone.localdate().year - 1
+    error = None
+    built = None
+    try:
+        year = figures.check_year(request.GET.get("year") or default_year)
+    except ValidationError as exc:
+        error, year = " ".join(exc.messages), default_year
+    code = (request.GET.get("unit") or "").strip()[:40]
+    unit = Unit.objects.filter(code=code).first() if code else None
+    if code and unit is None:
+        error = _unit_unknown()
+    elif not request.user.has_perm("reports.view_figures", unit):
+        error = _("Choose one of your units to see its figures.")
+    if error is None:
+        built = summary.build(year, unit, year - 1)
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "year": year,
+            "unit_code": code,
+            "error": error,
+            "summary": built,
+            "charts": charts.for_summary(built) if built else [],
+        },
+    )
 
 
 @login_required
@@ -48,6 +84,7 @@ def index(request):
                 unit=unit,
                 first_year=data["first_year"],
                 new_edition=data["new_edition"],
+                fmt=data["format"] or "xlsx",
             )
         except Http404:
             form.add_error("unit", _unit_unknown())
@@ -126,6 +163,9 @@ def edition_download(request, pk):
     return FileResponse(
         handle,
         as_attachment=True,
-        filename=f"tong-ket-{edition.year}-{edition.scope or 'BO'}-ban-{edition.edition}.xlsx",
-        content_type=XLSX,
+        filename=(
+            f"tong-ket-{edition.year}-{edition.scope or 'BO'}-ban-{edition.edition}"
+            f".{edition.format}"
+        ),
+        content_type=CONTENT_TYPES.get(edition.format, XLSX),
     )
