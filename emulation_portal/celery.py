@@ -16,8 +16,12 @@ class PortalTask(Task):
         from emulation_portal import outbox  # needs the app registry, ready by now
 
         pk = outbox.message_pk(task_id)
-        # A retry (same row, later attempt) is the same run going on, not a duplicate.
-        if pk is not None and not self.request.retries and not outbox.mark_started(pk):
+        # A retry (same row, later attempt) is the same run going on, not a duplicate. A
+        # late-acknowledged task is idempotent by the project's rule (settings: only those
+        # opt in) and is delivered again after its worker was killed: that delivery must
+        # run, or the work is lost (the row was stamped by the run that died).
+        started = outbox.mark_started(pk) if pk is not None else True
+        if pk is not None and not self.request.retries and not self.acks_late and not started:
             raise Ignore(f"outbox row {pk} was already started by a worker")
 
 
