@@ -112,7 +112,7 @@ def test_worker_killed_mid_render_redelivered_one_file(world, tmp_path):
             time.sleep(0.5)
         time.sleep(1)
         text = log_path.read_text()
-        assert "WorkerLostError" in text or "Process" in text, text[-3000:]
+        assert "WorkerLostError" in text or "signal 9" in text, text[-3000:]  # it died mid-task
         assert DecisionDocument.objects.filter(kind=DocumentKind.DOSSIER).count() == 1
         folder = Path(settings.MEDIA_ROOT) / "dossiers" / str(n.pk)
         dossiers = sorted(p.name for p in folder.iterdir() if p.name.startswith("dossier-"))
