@@ -141,3 +141,47 @@ def test_pledges_to_sign_then_scores_due(setup):
     services.save_self_score(b, criteria[1], s["units"][1], points=5)
     assert "campaigns.scores" not in _home(b)
     assert _home(c)["campaigns.scores"][0] == 1
+
+
+def _home_queries(user) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = _client(user)
+    c.get("/")
+    with CaptureQueriesContext(connection) as ctx:
+        assert c.get("/").status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_home_queries_do_not_grow_with_blocs(setup):
+    """One bloc waiting for signatures, then three: the officer's home runs as many queries."""
+    s = setup
+    services.set_phase(
+        s["office"],
+        s["campaign"],
+        kind=PhaseKind.REGISTRATION,
+        opens_on=TODAY - dt.timedelta(days=5),
+        closes_on=TODAY + dt.timedelta(days=3),
+    )
+    watcher = s["officers"][2]
+
+    def pledge_out(bloc, leader_unit, leader):
+        pledge = services.start_pledge(leader, bloc, YEAR)
+        services.set_criteria(
+            leader, pledge, [{"name": "Nhiệm vụ", "kind": "standard", "max_points": 60}]
+        )
+        services.open_signing(leader, pledge)
+
+    pledge_out(s["bloc"], s["units"][0], s["officers"][0])
+    one = _home_queries(watcher)
+    for i in range(2):
+        bloc = BlocFactory(code=f"KHOI_N{i}", name=f"Cụm N{i}", kind="CUM")
+        lead = UnitFactory(code=f"DVN_{i}", name=f"Đơn vị N{i}")
+        membership(bloc, YEAR, lead, BlocRole.LEADER)
+        mine = UnitFactory(code=f"DVM_{i}", name=f"Đơn vị M{i}")
+        membership(bloc, YEAR, mine, BlocRole.MEMBER)
+        UnitOfficer.objects.create(user=watcher, unit=mine)
+        pledge_out(bloc, lead, officer(lead, f"cbn_{i}"))
+    assert _home(watcher)["campaigns.sign"][0] == 3
+    assert _home_queries(watcher) == one
