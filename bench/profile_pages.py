@@ -1,11 +1,12 @@
 """Where one page's time goes, in-process: ``python -m bench.profile_pages URL [--user NAME]
-[--requests N] [--top N]``.
+[--requests N] [--top N] [--plain]``.
 
 Logs in as ``--user`` (default ``bench_office``, made by ``python -m bench --only
 nominations``) on the bench database, warms the page once, then requests it N times under
 cProfile and prints the mean time per request, the share spent in SQL (cursor execution)
-and in template rendering, and the functions with the most cumulative time. Not a
-benchmark of record (``make bench`` is); a tool for finding per-row work.
+and in template rendering, and the functions with the most cumulative time (``--plain``:
+no profiler, the median time of a request). Not a benchmark of record (``make bench`` is);
+a tool for finding per-row work.
 """
 
 import argparse
@@ -13,6 +14,7 @@ import cProfile
 import io
 import os
 import pstats
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -28,6 +30,9 @@ def main() -> int:
     parser.add_argument("--user", default="bench_office")
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument(
+        "--plain", action="store_true", help="no profiler: the median time of the requests"
+    )
     args = parser.parse_args()
     os.environ.setdefault("DATABASE_URL", os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "emulation_portal.settings")
@@ -45,6 +50,14 @@ def main() -> int:
     client.force_login(User.objects.get(username=args.user))
     response = client.get(args.url)
     assert response.status_code == 200, response.status_code
+    if args.plain:
+        times = []
+        for _ in range(args.requests):
+            start = time.perf_counter()
+            client.get(args.url)
+            times.append(time.perf_counter() - start)
+        print(f"{args.url}: median {statistics.median(times) * 1000:.1f} ms a request")
+        return 0
     profiler = cProfile.Profile()
     start = time.perf_counter()
     profiler.enable()
