@@ -17,11 +17,14 @@ from pathlib import Path
 import pytest
 from celery.exceptions import Ignore
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from awards.dossiers import tasks
 from awards.models import DecisionDocument, DocumentKind
-from emulation_portal import outbox
+from emulation_portal import jobs, outbox
+from emulation_portal.celery import app as celery_app
+from emulation_portal.models import OutboxMessage
 from tests.dossiers.conftest import full_nomination
 
 
@@ -99,12 +102,22 @@ def test_worker_killed_mid_render_redelivered_one_file(world, tmp_path):
         while not _children(proc.pid) and time.monotonic() < deadline:
             time.sleep(0.2)
         child = _children(proc.pid)[0]
-        tasks.render_dossier.apply_async(args=[n.pk], queue=queue)
-        # kill the child as soon as it has taken the task (a render takes a second or more)
+        # sent the way the pages send it: an outbox row, dispatched after commit
+        previous_routes = celery_app.conf.task_routes
+        celery_app.conf.task_routes = {"dossiers.*": {"queue": queue}}
+        try:
+            with transaction.atomic():
+                jobs.enqueue(tasks.render_dossier, n.pk)
+        finally:
+            celery_app.conf.task_routes = previous_routes
+        # kill the child as soon as it has started the task (its outbox row stamped): the
+        # render takes a second or more in a fresh child, so it dies mid-render
+        row = OutboxMessage.objects.get(task=tasks.render_dossier.name)
         deadline = time.monotonic() + 60
-        while "dossiers.render_dossier" not in log_path.read_text():
+        while not OutboxMessage.objects.filter(pk=row.pk, started_at__isnull=False).exists():
             assert time.monotonic() < deadline, log_path.read_text()[-2000:]
             time.sleep(0.02)
+        assert not DecisionDocument.objects.filter(kind=DocumentKind.DOSSIER).exists()
         os.kill(child, signal.SIGKILL)
         deadline = time.monotonic() + 120
         while not DecisionDocument.objects.filter(kind=DocumentKind.DOSSIER, nomination=n).exists():
