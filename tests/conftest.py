@@ -126,6 +126,12 @@ def _database_url(db: dict) -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+def _flush_routes() -> None:
+    """Celery caches the route table and the router: rebuild them from the conf."""
+    celery_app.amqp.flush_routes()
+    celery_app.amqp.__dict__.pop("router", None)
+
+
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     """A real ``celery worker`` process on the test database, on a queue of its own."""
@@ -170,6 +176,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     celery_app.conf.task_routes = {
         name: {"queue": pdf_queue} for name in django_settings.PORTAL_PDF_TASKS
     }
+    _flush_routes()
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -184,6 +191,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     finally:
         celery_app.conf.task_default_queue = previous_queue
         celery_app.conf.task_routes = previous_routes
+        _flush_routes()
         proc.terminate()
         try:
             proc.wait(timeout=20)
