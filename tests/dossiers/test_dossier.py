@@ -81,7 +81,12 @@ def test_same_dossier_asked_twice_renders_once(world, monkeypatch):
 
 
 def test_render_tasks_go_to_the_pdf_queue():
-    router = celery_app.amqp.router
+    assert settings.CELERY_TASK_ROUTES == {
+        "decisions.render_*": {"queue": settings.PORTAL_PDF_QUEUE},
+        "dossiers.*": {"queue": settings.PORTAL_PDF_QUEUE},
+    }
+    router = celery_app.amqp.router  # the test worker, if running, has a private pdf queue
     for name in ("dossiers.render_dossier", "dossiers.session_zip", "decisions.render_decision"):
-        route = router.route({}, name)
-        assert route["queue"].name == settings.PORTAL_PDF_QUEUE, name
+        queue = router.route({}, name)["queue"].name
+        assert queue.endswith(settings.PORTAL_PDF_QUEUE), name
+        assert queue != celery_app.conf.task_default_queue

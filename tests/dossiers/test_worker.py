@@ -48,6 +48,13 @@ def test_a_late_acked_task_delivered_again_runs(db):
         _redeliver(tasks.session_zip, plain.pk)  # other tasks still run once per row
 
 
+def _use_routes(routes) -> None:
+    """Route by ``routes`` from now on (Celery caches the route table and the router)."""
+    celery_app.conf.task_routes = routes
+    celery_app.amqp.flush_routes()
+    celery_app.amqp.__dict__.pop("router", None)
+
+
 def _children(pid: int) -> list[int]:
     path = Path(f"/proc/{pid}/task/{pid}/children")
     return [int(x) for x in path.read_text().split()] if path.exists() else []
@@ -104,12 +111,12 @@ def test_worker_killed_mid_render_redelivered_one_file(world, tmp_path):
         child = _children(proc.pid)[0]
         # sent the way the pages send it: an outbox row, dispatched after commit
         previous_routes = celery_app.conf.task_routes
-        celery_app.conf.task_routes = {"dossiers.*": {"queue": queue}}
+        _use_routes({"dossiers.*": {"queue": queue}})
         try:
             with transaction.atomic():
                 jobs.enqueue(tasks.render_dossier, n.pk)
         finally:
-            celery_app.conf.task_routes = previous_routes
+            _use_routes(previous_routes)
         # kill the child as soon as it has started the task (its outbox row stamped): the
         # render takes a second or more in a fresh child, so it dies mid-render
         row = OutboxMessage.objects.get(task=tasks.render_dossier.name)
