@@ -34,6 +34,7 @@ def main() -> int:
 
     django.setup()
     from awards import eligibility
+    from awards.eligibility import loading
     from units.models import Unit
 
     unit_ids = list(
@@ -43,7 +44,7 @@ def main() -> int:
         print(f"no units {args.prefix}D…: run `python -m bench --only awards` first")
         return 2
 
-    load = eligibility._load_people_chunk
+    load = loading._load_people_chunk
     loads = {"wall": 0.0, "cpu": 0.0}
 
     def timed_load(*a, **kw):
@@ -75,7 +76,7 @@ def main() -> int:
             entry[0] += 1
             entry[1] += time.perf_counter() - started[0]
 
-    eligibility._load_people_chunk = timed_load
+    loading._load_people_chunk = timed_load
     Future.result = timed_result
     gc.callbacks.append(on_gc)
     wall, cpu = time.perf_counter(), time.thread_time()

@@ -13,6 +13,7 @@ import pytest
 from django.db import connection, transaction
 
 from awards import eligibility
+from awards.eligibility import loading
 from tests.awards.factories import PersonFactory, UnitFactory, award, discipline, initiative, rate
 
 
@@ -42,7 +43,7 @@ def _prefetch_threads():
 
 
 def _verdicts(monkeypatch, prefetch):
-    monkeypatch.setattr(eligibility, "_can_prefetch", lambda: prefetch)
+    monkeypatch.setattr(loading, "_can_prefetch", lambda: prefetch)
     return [
         (v.subject_code, v.award_code, v.eligible, [str(r) for r in v.reasons])
         for v in eligibility.judge(2025, subject_type="person", chunk=2)
@@ -80,7 +81,7 @@ def test_read_ahead_passes_on_a_failing_chunk(monkeypatch):
     def broken(span, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(eligibility, "_load_people_chunk", broken)
+    monkeypatch.setattr(loading, "_load_people_chunk", broken)
     with pytest.raises(RuntimeError, match="went away"):
         list(eligibility.iter_people_facts(2025, 6, chunk=2, prefetch=True))
     assert not _prefetch_threads()
@@ -89,8 +90,8 @@ def test_read_ahead_passes_on_a_failing_chunk(monkeypatch):
 @pytest.mark.django_db(transaction=True)
 def test_no_read_ahead_inside_a_transaction():
     with transaction.atomic():
-        assert not eligibility._can_prefetch()
-    assert eligibility._can_prefetch() is (connection.vendor == "postgresql")
+        assert not loading._can_prefetch()
+    assert loading._can_prefetch() is (connection.vendor == "postgresql")
 
 
 @pytest.mark.django_db
@@ -102,8 +103,8 @@ def test_a_units_people_are_read_in_chunks_of_members_not_of_id_width(django_ass
     people = [PersonFactory(code=f"P{i:02}", unit=a if i % 2 == 0 else b) for i in range(10)]
     for p in people:
         rate(p, {2025: "HTTNV"})
-    base = eligibility.Person.objects.filter(unit_id__in=[a.pk])
-    spans = list(eligibility._id_chunks(None, base, 2, subset=True))
+    base = loading.Person.objects.filter(unit_id__in=[a.pk])
+    spans = list(loading._id_chunks(None, base, 2, subset=True))
     members = [p.pk for p in people if p.unit_id == a.pk]
     assert spans == [
         (members[0], members[1], None),
