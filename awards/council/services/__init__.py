@@ -4,7 +4,7 @@ casting (``ballots``); the tally, the chair's casting decision and its proof (``
 the minutes (``minutes``). Callers import from this package.
 
 Each function takes the acting user first, runs in one transaction, locks the session row
-(``select_for_update``), checks the permission on the locked row, records an audit event,
+(``select_for_update``; a cast takes it shared, so casts run side by side), checks the permission on the locked row, records an audit event,
 and starts background work after commit. Refusals raise ``ValidationError`` or
 ``PermissionDenied`` with a message for the user; a refused call changes nothing.
 """

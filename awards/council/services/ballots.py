@@ -2,8 +2,9 @@
 place, or by the secretary entering an absent member's written opinion.
 
 One ballot per member and session: the voter roll's unique constraint refuses a second one
-even when two tabs cast at once (the session row lock serialises casts, and the constraint
-is the last word). In a secret session the roll row and the ballot share nothing: no voter
+even when two tabs cast at once. Casts take the session row under a shared lock
+(``share_lock_session``), so they run side by side; closing takes it exclusively, so it
+waits for the casts in flight and any later cast finds the session closed. In a secret session the roll row and the ballot share nothing: no voter
 on the ballot, no time, random keys; the audit event names the voter, never the receipt.
 """
 
@@ -13,6 +14,7 @@ import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from awards.models import (
@@ -29,7 +31,7 @@ from awards.models import (
 )
 from emulation_portal import audit
 
-from .common import lock_session, member_of, require
+from .common import require, share_lock_session
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or copied by hand
 
@@ -60,10 +62,22 @@ def _check_open(s: CouncilSession) -> None:
 def principal_for(s: CouncilSession, user) -> tuple[CouncilMember, bool]:
     """The member whose vote ``user`` casts, and whether as a substitute. Refuses with
     the reason when the user may not vote in this session."""
-    own = member_of(s, user)
+    own = None
+    if user and getattr(user, "pk", None):
+        # the membership and its attendance in one query
+        own = (
+            CouncilMember.objects.filter(term_id=s.term_id, user_id=user.pk)
+            .annotate(
+                attendance_status=Subquery(
+                    Attendance.objects.filter(session_id=s.pk, member=OuterRef("pk")).values(
+                        "status"
+                    )[:1]
+                )
+            )
+            .first()
+        )
     if own is not None:
-        row = Attendance.objects.filter(session=s, member=own).first()
-        status = row.status if row else AttendanceStatus.ABSENT
+        status = own.attendance_status or AttendanceStatus.ABSENT
         if not own.votes:
             raise PermissionDenied(_("You keep the minutes of this council but have no vote."))
         if status == AttendanceStatus.PRESENT:
@@ -88,10 +102,13 @@ def principal_for(s: CouncilSession, user) -> tuple[CouncilMember, bool]:
 
 
 def _clean_choices(s: CouncilSession, member: CouncilMember, choices: dict) -> dict[int, str]:
-    items = {i.pk: i for i in s.items.all()}
-    recused = set(
-        Recusal.objects.filter(item__session=s, member=member).values_list("item_id", flat=True)
-    )
+    items = {
+        i.pk: i
+        for i in s.items.annotate(
+            recused=Exists(Recusal.objects.filter(item=OuterRef("pk"), member=member))
+        )
+    }
+    recused = {pk for pk, i in items.items() if i.recused}
     clean: dict[int, str] = {}
     for key, value in (choices or {}).items():
         try:
@@ -135,6 +152,22 @@ def _clean_choices(s: CouncilSession, member: CouncilMember, choices: dict) -> d
     return clean
 
 
+def _enrol(s: CouncilSession, member: CouncilMember, *, by_substitute: bool = False) -> None:
+    """Put ``member`` on the session's voter roll: the unique (session, member) refuses a
+    second ballot, also one racing from another tab (the insert waits for the other
+    transaction and fails if it commits). Called inside the caller's transaction, which a
+    refusal rolls back whole, so no savepoint is spent on it."""
+    try:
+        VoterRoll.objects.create(session=s, member=member)
+    except IntegrityError:
+        if by_substitute:
+            raise ValidationError(
+                _("The member you stand in for has already voted; you cannot vote for them."),
+                code="principal_voted",
+            ) from None
+        raise _already() from None
+
+
 def _store(
     actor,
     s: CouncilSession,
@@ -145,13 +178,9 @@ def _store(
     action: str,
     by_substitute: bool = False,
 ) -> str:
-    if VoterRoll.objects.filter(session=s, member=member).exists():
-        raise _already()
-    try:
-        with transaction.atomic():
-            VoterRoll.objects.create(session=s, member=member)
-    except IntegrityError:
-        raise _already() from None
+    """Store the ballot and its choices (one INSERT each) of a member already on the roll,
+    then the audit event: last, because appending to the audit chain is the one step casts
+    still take one at a time."""
     receipt = new_receipt()
     ballot = Ballot.objects.create(
         session=s,
@@ -179,14 +208,10 @@ def cast(actor, session: CouncilSession | int, choices: dict, *, recuse=()) -> s
     the receipt code. Refused: before opening, after closing, a non-member, an absent
     member, a second ballot, an item outside the session, a vote on an item the member
     recused from, a substitute whose principal already voted."""
-    s = lock_session(session)
+    s = share_lock_session(session)
     _check_open(s)
     member, by_substitute = principal_for(s, actor)
-    if by_substitute and VoterRoll.objects.filter(session=s, member=member).exists():
-        raise ValidationError(
-            _("The member you stand in for has already voted; you cannot vote for them."),
-            code="principal_voted",
-        )
+    _enrol(s, member, by_substitute=by_substitute)
     if recuse:
         _declare_recusals(actor, s, member, recuse)
     clean = _clean_choices(s, member, choices)
@@ -202,8 +227,6 @@ def cast(actor, session: CouncilSession | int, choices: dict, *, recuse=()) -> s
 
 
 def _declare_recusals(actor, s: CouncilSession, member: CouncilMember, item_ids) -> None:
-    if VoterRoll.objects.filter(session=s, member=member).exists():
-        raise _already()
     on_agenda = set(s.items.values_list("pk", flat=True))
     for key in item_ids:
         try:
@@ -231,7 +254,7 @@ def enter_written_opinion(
 ) -> str:
     """The secretary enters an absent member's written opinion (phiếu ý kiến bằng văn
     bản) as that member's ballot, marked written. It counts like any other ballot."""
-    s = lock_session(session)
+    s = share_lock_session(session)
     require(actor, "council.enter_written", s)
     _check_open(s)
     if member.term_id != s.term_id:
@@ -241,6 +264,7 @@ def enter_written_opinion(
         raise ValidationError(
             _("Record the member as absent with a written opinion first."), code="not_written"
         )
+    _enrol(s, member)
     clean = _clean_choices(s, member, choices)
     return _store(actor, s, member, clean, written=True, action="council.ballot.written")
 

@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -36,6 +37,27 @@ def lock_session(session: CouncilSession | int) -> CouncilSession:
         .select_related("council", "term")
         .get(pk=pk)
     )
+
+
+def share_lock_session(session: CouncilSession | int) -> CouncilSession:
+    """The session row under a shared lock until the transaction ends (casting takes it).
+
+    Casts hold it together, so fifty members casting at once run side by side; a transition
+    (``lock_session``: FOR UPDATE) waits for the casts in flight and every cast that comes
+    after waits for the transition, then reads the state it committed. The voter roll's
+    unique constraint, not this lock, refuses a second ballot from one member.
+    """
+    pk = session.pk if isinstance(session, CouncilSession) else session
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(CouncilSession._meta.db_table)
+        found = list(
+            CouncilSession.objects.raw(f"SELECT * FROM {table} WHERE id = %s FOR SHARE", [pk])
+        )
+        if not found:
+            raise CouncilSession.DoesNotExist
+        return found[0]
+    # Elsewhere (SQLite) a write transaction holds the whole database: nothing to share.
+    return CouncilSession.objects.get(pk=pk)
 
 
 def council_for(nomination: Nomination) -> Council | None:

@@ -109,77 +109,100 @@ def candidates(session: CouncilSession):
     return out
 
 
+@transaction.atomic
 def build_agenda(actor, session: CouncilSession, nominations=None) -> AgendaResult:
     """Put ``nominations`` (default: every candidate) on the draft session's agenda,
     grouped by award type; store each award type's vote rule as applied; move each
-    nomination to "in a council session" (the nominations' own ``schedule`` move). A
-    nomination refused is reported with its reason and the others go on."""
+    nomination to "in a council session" (the nominations' own ``schedule`` move, which
+    records each nomination's event in its history). A nomination refused is reported with
+    its reason and the others go on.
+
+    One transaction under the session lock: the council and the vote rule are looked up
+    once per proposing unit and award, the items and the rules applied are inserted in
+    bulk, and the agenda is renumbered in one bulk update; one ``council_session.agenda``
+    event names what was added (with the count) and what was refused."""
     from awards.nominations import services as nomination_services
 
     result = AgendaResult()
-    with transaction.atomic():
-        s = lock_session(session)
-        require(actor, "council.run_session", s)
-        _require_state(s, S.DRAFT)
-        rule_set = rule_set_on(s.date)
-        todo = list(nominations) if nominations is not None else candidates(s)
+    s = lock_session(session)
+    require(actor, "council.run_session", s)
+    _require_state(s, S.DRAFT)
+    rule_set = rule_set_on(s.date)
+    todo = list(nominations) if nominations is not None else candidates(s)
+    todo = list(
+        Nomination.objects.filter(pk__in=[n.pk for n in todo])
+        .select_related("award_type", "proposing_unit")
+        .order_by("award_type__order", "id")
+    )
+    on_agenda = set(s.items.values_list("nomination_id", flat=True))
+    councils: dict = {}
+    rules: dict = {}
+    applied = {r.award_type_id: r for r in s.rules.all()}
+    new_rules: list[SessionRule] = []
+    quorum = Fraction(s.quorum_numerator, s.quorum_denominator) if applied else None
+    items: list[SessionItem] = []
     for n in todo:
+        key = (n.award_type.conferred_by, n.proposing_unit_id)
+        if key not in councils:
+            councils[key] = council_for(n)
+        rule_key = (n.award_type_id, n.subject_type)
+        if rule_key not in rules:
+            rules[rule_key] = vote_rule(rule_set, n)
+        council, rule = councils[key], rules[rule_key]
         try:
-            with transaction.atomic():
-                s = lock_session(session)
-                _add_item(actor, s, n, rule_set, nomination_services)
+            if council is None or council.pk != s.council_id:
+                raise ValidationError(_("This nomination goes to another council."))
+            if n.year != s.year:
+                raise ValidationError(_("This nomination is for another year than the session's."))
+            if rule is None:
+                raise ValidationError(
+                    _("This award needs no council ballot under the rules in force.")
+                )
+            if n.pk in on_agenda:
+                raise ValidationError(_("This nomination is already on the agenda."))
+            with transaction.atomic():  # a savepoint: a refused move leaves the others
+                nomination_services.transition(actor, n, "schedule", note=str(s))
         except (ValidationError, PermissionDenied) as exc:
             result.refused[n.pk] = " ".join(getattr(exc, "messages", None) or [str(exc)])
-        else:
-            result.added.append(n.pk)
-    with transaction.atomic():
-        s = lock_session(session)
-        _renumber(s)
-        audit.record(
-            actor,
-            "council_session.agenda",
-            s,
-            after={
-                "added": result.added,
-                "refused": {str(k): v for k, v in result.refused.items()},
-            },
-        )
-    return result
-
-
-def _add_item(actor, s: CouncilSession, n: Nomination, rule_set, nomination_services) -> None:
-    n = Nomination.objects.select_related("award_type", "proposing_unit").get(pk=n.pk)
-    council = council_for(n)
-    if council is None or council.pk != s.council_id:
-        raise ValidationError(_("This nomination goes to another council."))
-    if n.year != s.year:
-        raise ValidationError(_("This nomination is for another year than the session's."))
-    rule = vote_rule(rule_set, n)
-    if rule is None:
-        raise ValidationError(_("This award needs no council ballot under the rules in force."))
-    if s.items.filter(nomination=n).exists():
-        raise ValidationError(_("This nomination is already on the agenda."))
-    applied = s.rules.filter(award_type_id=n.award_type_id).first()
-    if applied is None:
-        SessionRule.objects.create(
-            session=s,
-            award_type_id=n.award_type_id,
-            rule_set_code=rule_set.code,
-            threshold=rule.vote_threshold,
-            base=rule.vote_base,
-            secret=rule.ballot_secret,
-            tie_rule=rule.tie_rule,
-            legal_reference=rule.vote_legal_reference or rule.legal_reference,
-        )
-        current = Fraction(s.quorum_numerator, s.quorum_denominator)
-        wanted = Fraction(rule.quorum_numerator, rule.quorum_denominator)
-        if s.rules.count() == 1 or wanted > current:
-            CouncilSession.objects.filter(pk=s.pk).update(
-                quorum_numerator=rule.quorum_numerator,
-                quorum_denominator=rule.quorum_denominator,
+            continue
+        on_agenda.add(n.pk)
+        result.added.append(n.pk)
+        items.append(SessionItem(session=s, nomination=n, award_type_id=n.award_type_id))
+        if n.award_type_id not in applied:
+            applied[n.award_type_id] = SessionRule(
+                session=s,
+                award_type_id=n.award_type_id,
+                rule_set_code=rule_set.code,
+                threshold=rule.vote_threshold,
+                base=rule.vote_base,
+                secret=rule.ballot_secret,
+                tie_rule=rule.tie_rule,
+                legal_reference=rule.vote_legal_reference or rule.legal_reference,
             )
-    SessionItem.objects.create(session=s, nomination=n, award_type_id=n.award_type_id)
-    nomination_services.transition(actor, n, "schedule", note=str(s))
+            new_rules.append(applied[n.award_type_id])
+            wanted = Fraction(rule.quorum_numerator, rule.quorum_denominator)
+            if quorum is None or wanted > quorum:
+                quorum = wanted
+                s.quorum_numerator = rule.quorum_numerator
+                s.quorum_denominator = rule.quorum_denominator
+    SessionRule.objects.bulk_create(new_rules)
+    SessionItem.objects.bulk_create(items, batch_size=500)
+    if new_rules:
+        CouncilSession.objects.filter(pk=s.pk).update(
+            quorum_numerator=s.quorum_numerator, quorum_denominator=s.quorum_denominator
+        )
+    _renumber(s)
+    audit.record(
+        actor,
+        "council_session.agenda",
+        s,
+        after={
+            "count": len(result.added),
+            "added": result.added,
+            "refused": {str(k): v for k, v in result.refused.items()},
+        },
+    )
+    return result
 
 
 def _renumber(s: CouncilSession) -> None:
@@ -189,9 +212,12 @@ def _renumber(s: CouncilSession) -> None:
         )
     )
     items.sort(key=lambda i: (i.award_type.order, str(i.nomination.nominee), i.pk))
+    changed = []
     for order, item in enumerate(items, 1):
         if item.order != order:
-            SessionItem.objects.filter(pk=item.pk).update(order=order)
+            item.order = order
+            changed.append(item)
+    SessionItem.objects.bulk_update(changed, ["order"], batch_size=500)
 
 
 @transaction.atomic

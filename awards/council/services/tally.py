@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
@@ -137,10 +137,14 @@ def close_and_count(s: CouncilSession) -> dict:
     members = s.members_count
     items, rules, counts, recusals = _inputs(s)
     results = compute(members, items, rules, counts, recusals)
-    for item_id, r in results.items():
-        SessionItem.objects.filter(pk=item_id).update(
-            **{f: getattr(r, f) for f in RESULT_FIELDS}, casting=None
-        )
+    SessionItem.objects.bulk_update(
+        [
+            SessionItem(pk=item_id, casting=None, **{f: getattr(r, f) for f in RESULT_FIELDS})
+            for item_id, r in results.items()
+        ],
+        [*RESULT_FIELDS, "casting"],
+        batch_size=500,
+    )
     if s.secret:
         _rewrite_in_neutral_order(s)
     ballots = Ballot.objects.filter(session=s).count()
@@ -153,6 +157,12 @@ def close_and_count(s: CouncilSession) -> dict:
 
 
 def _rewrite_in_neutral_order(s: CouncilSession) -> None:
+    """Delete and insert again the session's roll (by member), ballots (by receipt) and
+    choices (by receipt, then agenda order), keeping every key. On PostgreSQL each table is
+    one statement that deletes and re-inserts on the server (no row travels to Python)."""
+    if connection.vendor == "postgresql":
+        _rewrite_on_server(s)
+        return
     roll = list(VoterRoll.objects.filter(session=s).values("id", "member_id"))
     VoterRoll.objects.filter(session=s).delete()
     VoterRoll.objects.bulk_create(
@@ -181,6 +191,38 @@ def _rewrite_in_neutral_order(s: CouncilSession) -> None:
             for c in sorted(choices, key=lambda c: (receipt_of[c["ballot_id"]], c["item__order"]))
         ]
     )
+
+
+def _rewrite_on_server(s: CouncilSession) -> None:
+    q = connection.ops.quote_name
+    roll, ballot, choice, item = (
+        q(m._meta.db_table) for m in (VoterRoll, Ballot, BallotChoice, SessionItem)
+    )
+    with connection.cursor() as cur:
+        # The ORDER BY sorts every deleted row before the first insert, so the unique keys
+        # are free again when the rows come back; the ballots' foreign keys are deferred.
+        cur.execute(
+            f"WITH old AS (DELETE FROM {roll} WHERE session_id = %s RETURNING *) "
+            f"INSERT INTO {roll} (id, session_id, member_id) "
+            f"SELECT id, session_id, member_id FROM old ORDER BY member_id",
+            [s.pk],
+        )
+        cur.execute(
+            f"WITH old AS (DELETE FROM {choice} c USING {ballot} b "
+            f"WHERE c.ballot_id = b.id AND b.session_id = %s "
+            f"RETURNING c.id, c.ballot_id, c.item_id, c.choice, b.receipt) "
+            f"INSERT INTO {choice} (id, ballot_id, item_id, choice) "
+            f"SELECT old.id, old.ballot_id, old.item_id, old.choice FROM old "
+            f'JOIN {item} i ON i.id = old.item_id ORDER BY old.receipt, i."order", i.id',
+            [s.pk],
+        )
+        cur.execute(
+            f"WITH old AS (DELETE FROM {ballot} WHERE session_id = %s RETURNING *) "
+            f"INSERT INTO {ballot} (id, session_id, receipt, secret, written, voter_id) "
+            f"SELECT id, session_id, receipt, secret, written, voter_id FROM old "
+            f"ORDER BY receipt",
+            [s.pk],
+        )
 
 
 def start_minutes(actor, s: CouncilSession) -> None:
