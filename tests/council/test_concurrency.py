@@ -104,14 +104,16 @@ def test_one_member_from_two_tabs_gets_one_ballot(world, big_session):
     assert Ballot.objects.filter(session=s).count() == 1
 
 
-def _wait_until_blocked(pid):
-    """Poll PostgreSQL until backend ``pid`` waits on a lock (no sleep-based assertion)."""
+def _wait_until_blocked(thread, box):
+    """Poll PostgreSQL until the thread's backend waits on a lock, and say whether it did
+    (False: the thread finished without ever waiting). No time is measured."""
     with connections["default"].cursor() as cur:
-        while True:
-            cur.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
+        while thread.is_alive():
+            cur.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [box["pid"]])
             row = cur.fetchone()
             if row and row[0] == "Lock":
-                return
+                return True
+    return False
 
 
 def _in_thread(fn):
@@ -163,31 +165,43 @@ def test_casts_run_side_by_side_and_close_waits_for_them(world, big_session, mon
 
     monkeypatch.setattr(ballots.audit, "record", held_record)
     approve = dict.fromkeys(items, "approve")
-    first, first_box = _in_thread(lambda: services.cast(world.members[1].user, s.pk, approve))
-    in_flight.wait()
-    # another member casts from start to commit while the first is in flight
-    second = services.cast(world.members[2].user, s.pk, approve)
 
     def close_and_hold():
         with transaction.atomic():
             services.transition(world.office, s.pk, "close")
             release_close.wait()
 
-    closer, close_box = _in_thread(close_and_hold)
-    _wait_until_blocked(close_box["pid"])  # the close waits for the cast in flight
-    release_cast.set()
-    first.join()
-    assert first_box["result"][0] == "ok", first_box["result"]
+    threads = []
+    try:
+        first, first_box = _in_thread(lambda: services.cast(world.members[1].user, s.pk, approve))
+        threads.append(first)
+        in_flight.wait()
+        # another member casts from start to commit, never waiting, while the first is
+        # in flight
+        second, second_box = _in_thread(lambda: services.cast(world.members[2].user, s.pk, approve))
+        threads.append(second)
+        assert not _wait_until_blocked(second, second_box)
+        assert second_box["result"][0] == "ok", second_box["result"]
 
-    late, late_box = _in_thread(lambda: services.cast(world.members[3].user, s.pk, approve))
-    _wait_until_blocked(late_box["pid"])  # the late cast waits for the close
-    release_close.set()
-    closer.join()
-    late.join()
+        closer, close_box = _in_thread(close_and_hold)
+        threads.append(closer)
+        assert _wait_until_blocked(closer, close_box)  # the close waits for the cast in flight
+        release_cast.set()
+        first.join()
+        assert first_box["result"][0] == "ok", first_box["result"]
+
+        late, late_box = _in_thread(lambda: services.cast(world.members[3].user, s.pk, approve))
+        threads.append(late)
+        assert _wait_until_blocked(late, late_box)  # the late cast waits for the close
+    finally:
+        release_cast.set()
+        release_close.set()
+        for thread in threads:
+            thread.join()
     assert close_box["result"][0] == "ok", close_box["result"]
     outcome, error = late_box["result"]
     assert outcome == "error" and error.code == "closed"
-    receipts = {first_box["result"][1], second}
+    receipts = {first_box["result"][1], second_box["result"][1]}
     assert set(Ballot.objects.filter(session=s).values_list("receipt", flat=True)) == receipts
     assert VoterRoll.objects.filter(session=s).count() == 2
     assert list(s.items.values_list("approvals", flat=True)) == [2, 2]
