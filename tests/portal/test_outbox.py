@@ -284,7 +284,9 @@ def test_eager_mode_runs_the_job_in_process_without_an_outbox_row(
     assert not OutboxMessage.objects.exists()
 
 
-def test_a_second_delivery_of_one_row_is_ignored_by_the_worker(office_user):
+def test_a_second_delivery_of_one_row_is_ignored_by_the_worker(office_user, monkeypatch):
+    # A task acknowledged on receipt (not late) is the one a second delivery would run twice.
+    monkeypatch.setattr(tasks.ping, "acks_late", False)
     row = OutboxMessage.objects.create(
         task="portal.ping", args=["x"], next_attempt_at=timezone.now()
     )
@@ -300,6 +302,18 @@ def test_a_second_delivery_of_one_row_is_ignored_by_the_worker(office_user):
     retry = tasks.ping.apply(args=["x"], task_id=outbox.task_id_for(row.pk), retries=1)
     assert retry.result == "pong:x"
     assert tasks.ping.apply(args=["y"]).result == "pong:y"
+
+
+def test_a_late_acknowledged_task_delivered_again_runs(office_user):
+    """Its worker was killed after stamping the row: the redelivery must run, or the work
+    is lost (late-acknowledged tasks are idempotent by the project's rule)."""
+    assert tasks.ping.acks_late
+    row = OutboxMessage.objects.create(
+        task="portal.ping", args=["x"], next_attempt_at=timezone.now()
+    )
+    assert tasks.ping.apply(args=["x"], task_id=outbox.task_id_for(row.pk)).result == "pong:x"
+    again = tasks.ping.apply(args=["x"], task_id=outbox.task_id_for(row.pk))
+    assert again.state == "SUCCESS" and again.result == "pong:x"
 
 
 def test_every_portal_task_deduplicates_outbox_deliveries():
