@@ -167,3 +167,13 @@ def audit_export(request):
     job = start_job(request.user, "audit_pdf", tasks.export_audit_pdf, params)
     messages.info(request, _("The extract is being prepared."))
     return redirect("job-detail", pk=job.pk)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links. The static URL is resolved per
+    request, not at import: in production it comes from collectstatic's manifest, which
+    does not exist yet when ``manage.py check`` or ``collectstatic`` itself imports the URLs."""
+    from django.http import HttpResponsePermanentRedirect
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("favicon.ico"))

@@ -78,7 +78,7 @@ class CouncilViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-class ItemSerializer(serializers.ModelSerializer):
+class AgendaItemSerializer(serializers.ModelSerializer):
     award_code = serializers.CharField(source="award_type.code", read_only=True)
     nominee = serializers.SerializerMethodField()
 
@@ -90,9 +90,9 @@ class ItemSerializer(serializers.ModelSerializer):
         return str(item.nomination.nominee)
 
 
-class ResultSerializer(ItemSerializer):
-    class Meta(ItemSerializer.Meta):
-        fields = ItemSerializer.Meta.fields + [
+class ResultSerializer(AgendaItemSerializer):
+    class Meta(AgendaItemSerializer.Meta):
+        fields = AgendaItemSerializer.Meta.fields + [
             "approvals",
             "disapprovals",
             "abstentions",
@@ -107,7 +107,7 @@ class ResultSerializer(ItemSerializer):
 
 class SessionSerializer(serializers.ModelSerializer):
     council = serializers.PrimaryKeyRelatedField(queryset=Council.objects.all())
-    items = ItemSerializer(many=True, read_only=True)
+    items = AgendaItemSerializer(many=True, read_only=True)
 
     class Meta:
         model = CouncilSession

@@ -36,7 +36,7 @@ def _raise(exc: Exception):
     raise DRFValidationError({"detail": [str(m) for m in exc.messages]})
 
 
-class ItemSerializer(serializers.ModelSerializer):
+class DecisionItemSerializer(serializers.ModelSerializer):
     nomination = serializers.IntegerField(source="nomination_id", read_only=True)
     name = serializers.SerializerMethodField()
     subject_type = serializers.CharField(source="nomination.subject_type", read_only=True)
@@ -126,7 +126,7 @@ class ListSerializer(serializers.Serializer):
     )
 
 
-class TransitionSerializer(serializers.Serializer):
+class DecisionTransitionSerializer(serializers.Serializer):
     move = serializers.ChoiceField(choices=["sign", "publish"])
     version = serializers.IntegerField(required=False, min_value=1)
     date = serializers.DateField(required=False)
@@ -189,11 +189,11 @@ class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         d = self.get_queryset().get(pk=d.pk)
         return Response(DecisionSerializer(d).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=ItemSerializer(many=True))
+    @extend_schema(responses=DecisionItemSerializer(many=True))
     @action(detail=True)
     def items(self, request, pk=None):
         d = self.get_object()
-        return Response(ItemSerializer(selectors.items(d), many=True).data)
+        return Response(DecisionItemSerializer(selectors.items(d), many=True).data)
 
     @extend_schema(request=TextsSerializer, responses=DecisionSerializer)
     @action(detail=True, methods=["post"])
@@ -209,7 +209,7 @@ class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             _raise(exc)
         return Response(DecisionSerializer(self.get_queryset().get(pk=d.pk)).data)
 
-    @extend_schema(request=ListSerializer, responses=ItemSerializer(many=True))
+    @extend_schema(request=ListSerializer, responses=DecisionItemSerializer(many=True))
     @action(detail=True, methods=["post"], url_path="list")
     def set_list(self, request, pk=None):
         d = self.get_object()
@@ -224,13 +224,13 @@ class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             )
         except (ValidationError, PermissionDenied) as exc:
             _raise(exc)
-        return Response(ItemSerializer(selectors.items(d), many=True).data)
+        return Response(DecisionItemSerializer(selectors.items(d), many=True).data)
 
-    @extend_schema(request=TransitionSerializer, responses=DecisionSerializer)
+    @extend_schema(request=DecisionTransitionSerializer, responses=DecisionSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         d = self.get_object()
-        s = TransitionSerializer(data=request.data)
+        s = DecisionTransitionSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         c = dict(s.validated_data)
         move = c.pop("move")

@@ -8,7 +8,8 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -43,6 +44,10 @@ def _nomination(request, pk):
         raise NotFound() from exc
 
 
+# A plain ViewSet has no queryset to derive the path parameter's type from.
+_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
+
+
 class DossierViewSet(viewsets.ViewSet):
     """``/api/v1/dossiers/<nomination id>/``: GET the papers' readiness for the current
     content (the dossier, the achievement report, the submission letter); POST asks the
@@ -52,11 +57,11 @@ class DossierViewSet(viewsets.ViewSet):
     # the nomination itself is checked by ``dossiers.view`` (404 when not visible)
     rules = {"retrieve": "nominations.browse", "render": "nominations.browse"}
 
-    @extend_schema(request=None, responses=PaperSerializer(many=True))
+    @extend_schema(request=None, responses=PaperSerializer(many=True), parameters=[_ID])
     def retrieve(self, request, pk=None):
         return self._papers(request, pk, render=False)
 
-    @extend_schema(request=None, responses=PaperSerializer(many=True))
+    @extend_schema(request=None, responses=PaperSerializer(many=True), parameters=[_ID])
     @action(detail=True, methods=["post"])
     def render(self, request, pk=None):
         return self._papers(request, pk, render=True)
