@@ -32,11 +32,11 @@ def test_officer_searches_and_rates_own_unit(page, login):
     assert "Đỗ Minh Đức" not in page.locator("tbody").inner_text()  # another unit
 
     page.goto("/units/VP_B/rate/2025/")
-    page.get_by_label("Đặng Văn Đức").select_option("HTXSNV")
+    page.get_by_label("Đặng Văn Đức", exact=True).select_option("HTXSNV")
     page.get_by_role("button", name="Lưu xếp loại").click()
     page.get_by_text("Đã lưu 1 xếp loại").wait_for()
     assert PersonYear.objects.get(person=duc, year=2025).rating == "HTXSNV"
-    assert page.get_by_label("Đặng Văn Đức").input_value() == "HTXSNV"
+    assert page.get_by_label("Đặng Văn Đức", exact=True).input_value() == "HTXSNV"
 
 
 def test_office_imports_a_file_through_the_preview_job(page, login, tmp_path):
