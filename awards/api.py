@@ -150,9 +150,8 @@ class AwardRecordViewSet(viewsets.ReadOnlyModelViewSet):
             return AwardRecord.objects.none()
         user = self.request.user
         qs = (
-            AwardRecord.objects.live().filter(
-                Q(person__in=visible_people(user)) | Q(unit__in=visible_units(user))
-            )
+            AwardRecord.objects.live()
+            .filter(Q(person__in=visible_people(user)) | Q(unit__in=visible_units(user)))
             .select_related("award_type", "person", "unit")
             .order_by("-year", "id")
         )

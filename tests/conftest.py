@@ -187,7 +187,13 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
                 break
         else:
             raise RuntimeError(f"celery worker did not answer within 60 s, see {log.name}")
-        yield {"process": proc, "queue": queue, "pdf_queue": pdf_queue, "media": media, "log": log.name}
+        yield {
+            "process": proc,
+            "queue": queue,
+            "pdf_queue": pdf_queue,
+            "media": media,
+            "log": log.name,
+        }
     finally:
         celery_app.conf.task_default_queue = previous_queue
         celery_app.conf.task_routes = previous_routes

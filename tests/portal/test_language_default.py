@@ -33,9 +33,10 @@ def test_api_keeps_accept_language(client, make_user):
 
 
 def test_audit_actions_and_job_kinds_in_words(client, make_user):
+    from django.utils import translation
+
     from emulation_portal.audit_labels import action_label
     from emulation_portal.jobs import kind_label
-    from django.utils import translation
 
     with translation.override("vi"):
         assert str(action_label("unit.create")) == "Đơn vị: tạo mới"

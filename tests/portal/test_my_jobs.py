@@ -1,4 +1,4 @@
-""""Tác vụ của tôi": a user's own jobs with state, progress and download, paginated."""
+""" "Tác vụ của tôi": a user's own jobs with state, progress and download, paginated."""
 
 import pytest
 from django.core.files.base import ContentFile
@@ -18,7 +18,9 @@ def test_lists_only_my_jobs_with_labels_and_downloads(client, make_user, setting
     me, other = make_user(Role.OFFICE), make_user(Role.OFFICE)
     done = Job.objects.create(owner=me, kind="audit_pdf", state="success", total=3, done=3)
     done.result_file.save("audit.pdf", ContentFile(b"%PDF-1.7"), save=True)
-    running = Job.objects.create(owner=me, kind="eligibility_xlsx", state="running", total=4, done=1)
+    running = Job.objects.create(
+        owner=me, kind="eligibility_xlsx", state="running", total=4, done=1
+    )
     theirs = Job.objects.create(owner=other, kind="audit_pdf")
     client.force_login(me)
     html = client.get(reverse("my-jobs")).content.decode()

@@ -70,7 +70,8 @@ def rewards_history(subject, year: int) -> str:
     field_name = "unit" if isinstance(subject, Unit) else "person"
     lines = []
     for rec in (
-        AwardRecord.objects.live().filter(**{field_name: subject}, year__lt=year)
+        AwardRecord.objects.live()
+        .filter(**{field_name: subject}, year__lt=year)
         .select_related("award_type")
         .order_by("year", "award_type__order")
     ):
