@@ -25,6 +25,14 @@ def unit_history(request, unit):
     return "awards/panels/history.html", {"records": list(selectors.award_history(unit))}
 
 
+def _may_propose(user, subject) -> bool:
+    """The office, or an officer of the person's (current) unit or of the unit."""
+    from awards.models import Nomination
+
+    unit = getattr(subject, "unit", None) if subject.__class__.__name__ == "Person" else subject
+    return unit is not None and user.has_perm("nominations.submit", Nomination(proposing_unit=unit))
+
+
 def _why(request, subject):
     """Verdicts of one subject for a year: the standing ones (one query, reasons fetched
     when asked for) once a pass stored the year, else judged now with their reasons."""
@@ -39,9 +47,11 @@ def _why(request, subject):
             stored = True
         else:
             verdicts = eligibility.judge_subject(year, subject)
+        verdicts = selectors.with_status(verdicts, year)
     except ValidationError as exc:
         problem = " ".join(exc.messages)
     return "awards/panels/why.html", {
+        "can_propose": _may_propose(request.user, subject),
         "verdicts": verdicts,
         "stored": stored,
         "subject_type": "unit" if subject.__class__.__name__ == "Unit" else "person",

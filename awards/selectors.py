@@ -12,11 +12,13 @@ from awards import eligibility
 from awards.models import (
     AwardRecord,
     AwardType,
+    Nomination,
     RuleSet,
     StoredVerdict,
     VerdictPass,
     VerdictTally,
 )
+from awards.models.nominations import DEAD_STATES
 from emulation_portal.permissions import is_office
 from units.rules import officer_units
 
@@ -203,3 +205,68 @@ def stored_eligible_people(year: int, award_type, unit_ids: list[int]) -> list[i
         .order_by("sort_key")
         .values_list("person_id", flat=True)
     )
+
+
+# --------------------------------------------------------------------------- row status
+
+
+ELIGIBLE, AWARDED, OPEN, NOT_ELIGIBLE = "eligible", "awarded", "open", "not_eligible"
+
+
+def subject_id(verdict) -> int:
+    """The person's or unit's id of a standing (``StoredVerdict``) or live verdict."""
+    if isinstance(verdict, StoredVerdict):
+        return verdict.person_id or verdict.unit_id
+    return verdict.subject_id
+
+
+class StatusRow:
+    """A verdict with where it stands for a nomination: ``status`` is one of eligible,
+    awarded (a live award record of that award and year), open (a live nomination for
+    that subject, award and year) or not_eligible. Reads the verdict's fields through."""
+
+    def __init__(self, verdict, status: str):
+        self.verdict = verdict
+        self.status = status
+        self.subject_id = subject_id(verdict)
+
+    def __getattr__(self, name):
+        return getattr(self.verdict, name)
+
+
+def with_status(verdicts, year: int) -> list[StatusRow]:
+    """The verdicts of one year, each with its nomination status. Two queries whatever
+    the number of rows (award records, then nominations, both over the rows' subject ids)."""
+    verdicts = list(verdicts)
+    if not verdicts:
+        return []
+    people = {subject_id(v) for v in verdicts if v.subject_type == "person"}
+    units = {subject_id(v) for v in verdicts if v.subject_type == "unit"}
+    codes = {v.award_code for v in verdicts}
+    who = Q(person_id__in=people) | Q(unit_id__in=units)
+
+    def keys(rows):
+        return {("person" if pid else "unit", pid or uid, code) for pid, uid, code in rows}
+
+    fields = ("person_id", "unit_id", "award_type__code")
+    awarded = keys(
+        AwardRecord.objects.live()
+        .filter(who, year=year, award_type__code__in=codes)
+        .values_list(*fields)
+    )
+    open_ = keys(
+        Nomination.objects.filter(who, year=year, award_type__code__in=codes)
+        .exclude(state__in=DEAD_STATES)
+        .values_list(*fields)
+    )
+    out = []
+    for v in verdicts:
+        key = (v.subject_type, subject_id(v), v.award_code)
+        if key in awarded:
+            status = AWARDED
+        elif key in open_:
+            status = OPEN
+        else:
+            status = ELIGIBLE if v.eligible else NOT_ELIGIBLE
+        out.append(StatusRow(v, status))
+    return out

@@ -106,12 +106,20 @@ def eligibility_list(request):
                         request.user, d["year"], VerdictPass.Trigger.FIRST_VIEW
                     )
                 _live_page(request, d, context)
+            context["verdicts"] = selectors.with_status(context["verdicts"], d["year"])
         except ValidationError as exc:
             form.add_error(None, exc)
+        award = d.get("award")
+        # A letter is for one people's award: the selection needs the award chosen.
+        context["can_select"] = bool(
+            request.user.has_perm("nominations.create") and award and award.applies_to("person")
+        )
         query = request.GET.copy()
         query.pop("page", None)
         context["query"] = query.urlencode()
     context["can_recompute"] = request.user.has_perm("awards.recompute_eligibility")
+    # The rows are those of the user's scope already: an officer may propose any of them.
+    context["can_propose"] = request.user.has_perm("nominations.create")
     return render(request, "awards/eligibility_list.html", context)
 
 

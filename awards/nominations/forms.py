@@ -7,16 +7,19 @@ from django.utils.translation import gettext_lazy as _
 from awards.models import AttachmentKind, AwardKind, AwardType, Nomination, Section
 from emulation_portal.validators import LONG_TEXT_MAX
 from units.models import Initiative, Person, Unit
+from units.selectors import search
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class NominationCreateForm(forms.Form):
     person_code = forms.CharField(
-        label=_("Person (code)"),
+        label=_("Person (name or code)"),
         required=False,
-        max_length=40,
-        help_text=_("Fill in the person's code, or the unit's code below."),
+        max_length=200,
+        help_text=_(
+            "A person's name or code, accents and capitals optional; or the unit's code below."
+        ),
     )
     unit_code = forms.CharField(label=_("Unit nominated (code)"), required=False, max_length=40)
     award_type = forms.ModelChoiceField(
@@ -26,10 +29,31 @@ class NominationCreateForm(forms.Form):
     year = forms.IntegerField(label=_("Year of the achievement"), min_value=2000, max_value=2100)
     proposing_unit = forms.ModelChoiceField(label=_("Proposing unit"), queryset=Unit.objects.none())
 
-    def __init__(self, *args, units=None, **kwargs):
+    def __init__(self, *args, units=None, people=None, **kwargs):
         super().__init__(*args, **kwargs)
         if units is not None:
             self.fields["proposing_unit"].queryset = units
+        self.people = people if people is not None else Person.objects.all()
+
+    def _find_person(self, text: str):
+        """The one person whose code is ``text`` (any case), else whose name or code holds
+        every word of it, accents and case aside; an error on the field otherwise."""
+        people = self.people.select_related("unit")
+        found = list(people.filter(code__iexact=text)[:2])
+        if len(found) != 1:
+            found = list(search(people, text).order_by("full_name", "code")[:6])
+        if not found:
+            self.add_error("person_code", _("Nobody matches “%(q)s”.") % {"q": text})
+            return None
+        if len(found) > 1:
+            names = ", ".join(f"{p.full_name} ({p.code})" for p in found[:5])
+            self.add_error(
+                "person_code",
+                _("Several people match “%(q)s”: %(names)s. Type the code.")
+                % {"q": text, "names": names + ("…" if len(found) > 5 else "")},
+            )
+            return None
+        return found[0]
 
     def clean(self):
         data = super().clean()
@@ -39,9 +63,7 @@ class NominationCreateForm(forms.Form):
             raise ValidationError(_("Give either a person's code or a unit's code."))
         data["person"] = data["unit"] = None
         if pcode:
-            data["person"] = Person.objects.select_related("unit").filter(code=pcode).first()
-            if data["person"] is None:
-                self.add_error("person_code", _("No person has this code."))
+            data["person"] = self._find_person(pcode)
         else:
             data["unit"] = Unit.objects.filter(code=ucode).first()
             if data["unit"] is None:
@@ -138,6 +160,14 @@ class BatchForm(forms.Form):
     year = forms.IntegerField(label=_("Year of the achievement"), min_value=2000, max_value=2100)
     title = forms.CharField(label=_("Subject of the letter"), required=False, max_length=400)
     number = forms.CharField(label=_("Letter number"), required=False, max_length=60)
+    # Ids of the people selected on the eligibility list; empty: every eligible person.
+    people = forms.CharField(required=False, widget=forms.HiddenInput, max_length=20000)
+
+    def clean_people(self) -> list[int] | None:
+        raw = [p.strip() for p in self.cleaned_data.get("people", "").split(",") if p.strip()]
+        if not all(p.isdigit() for p in raw):
+            raise ValidationError(_("The selection is not valid; select the people again."))
+        return [int(p) for p in raw] or None
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)

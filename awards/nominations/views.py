@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from awards.models import (
     Attachment,
+    AwardType,
     Batch,
     Disclosure,
     Nomination,
@@ -25,7 +26,7 @@ from awards.models import (
 from awards.nominations import forms, queue_page, selectors, services
 from awards.nominations.services import MOVE_LABELS, MOVES
 from units.models import Bloc
-from units.selectors import visible_units
+from units.selectors import visible_people, visible_units
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -125,12 +126,43 @@ def queue(request):
 # --------------------------------------------------------------------------- create / edit
 
 
+def _create_initial(request, units) -> dict:
+    """The form filled in from ``?person=|unit=&award=&year=`` (the eligibility list's
+    and the person page's "Propose"); the proposing unit is the nominee's unit when the
+    user may propose for it."""
+    q = request.GET
+    initial: dict = {}
+    person_code, unit_code = q.get("person", "").strip(), q.get("unit", "").strip()
+    nominee_unit = None
+    if person_code:
+        initial["person_code"] = person_code[:200]
+        person = visible_people(request.user).filter(code=person_code).first()
+        nominee_unit = person.unit_id if person else None
+    elif unit_code:
+        initial["unit_code"] = unit_code[:40]
+        nominee_unit = units.filter(code=unit_code).values_list("pk", flat=True).first()
+    award = AwardType.objects.filter(code=q.get("award", ""), is_active=True).first()
+    if award:
+        initial["award_type"] = award.pk
+    year = q.get("year", "")
+    if year.isdigit() and 2000 <= int(year) <= 2100:
+        initial["year"] = int(year)
+    if nominee_unit and units.filter(pk=nominee_unit).exists():
+        initial["proposing_unit"] = nominee_unit
+    return initial
+
+
 @login_required
 def create(request):
     if not request.user.has_perm("nominations.create"):
         raise PermissionDenied
     units = _units_for(request.user)
-    form = forms.NominationCreateForm(request.POST or None, units=units)
+    form = forms.NominationCreateForm(
+        request.POST or None,
+        units=units,
+        people=visible_people(request.user),
+        initial=None if request.method == "POST" else _create_initial(request, units),
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -417,7 +449,15 @@ def delete_attachment(request, pk):
 def batch_create(request):
     if not request.user.has_perm("nominations.create"):
         raise PermissionDenied
-    form = forms.BatchForm(request.POST or None, units=_units_for(request.user))
+    initial = None
+    if request.method != "POST":
+        # From the eligibility list: the award, the year and the people selected there.
+        q = request.GET
+        initial = {k: q[k] for k in ("award_type", "year") if q.get(k, "").isdigit()}
+        people = [p for p in q.getlist("people") if p.isdigit()][:2000]
+        if people:
+            initial["people"] = ",".join(people)
+    form = forms.BatchForm(request.POST or None, units=_units_for(request.user), initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -428,6 +468,7 @@ def batch_create(request):
                 year=d["year"],
                 title=d["title"],
                 number=d["number"],
+                person_ids=d["people"],
             )
         except ValidationError as exc:
             _form_error(form, exc)
@@ -447,6 +488,11 @@ def batch_create(request):
             "form": form,
             "title": _("New submission letter from the eligible list"),
             "intro": _(
+                "The people selected on the eligibility list who are still eligible are "
+                "added as drafts. Choose the proposing unit, then build the letter."
+            )
+            if form["people"].value()
+            else _(
                 "Every person of the unit (and its sub-units) the rules find eligible for the "
                 "award is added as a draft. Remove those you do not propose, then submit."
             ),

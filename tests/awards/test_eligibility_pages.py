@@ -152,7 +152,9 @@ class TestPanels:
 
         rf_request = office_client.get("/people/P001/").wsgi_request
         person = Person.objects.get(code="P001")
-        with django_assert_max_num_queries(15) as few:
+        # 18: the nomination status of each verdict (award records, nominations) and the
+        # person's unit for the "Propose" check came with the propose action.
+        with django_assert_max_num_queries(18) as few:
             person_panels(rf_request, person)
         for y in range(2015, 2024):
             award(person, "GK", y)

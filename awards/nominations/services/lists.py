@@ -54,11 +54,14 @@ def build_batch(
     campaign=None,
     title: str = "",
     number: str = "",
+    person_ids: list[int] | None = None,
 ) -> BuildResult:
     """Make a submission letter for ``award_type`` and fill it in one step with a draft
     nomination for every person of the unit's subtree the engine finds eligible (people who
     already have a live nomination, or already received the award for the year, are
-    skipped). The officer then trims the list."""
+    skipped). With ``person_ids`` (the rows selected on the eligibility list) only those
+    people are taken; the selected ones not eligible or outside the subtree count as
+    skipped. The officer then trims the list."""
     _require(actor, "nominations.submit", Nomination(proposing_unit=proposing_unit))
     if not award_type.applies_to("person"):
         raise ValidationError({"award_type": _("Batches are built for people's awards.")})
@@ -93,6 +96,11 @@ def build_batch(
             )
             if v.eligible
         ]
+    left_out = 0
+    if person_ids is not None:
+        selected = set(person_ids)
+        eligible_ids = [pid for pid in eligible_ids if pid in selected]
+        left_out = len(selected) - len(eligible_ids)
     taken = set(
         Nomination.objects.filter(award_type=award_type, year=year, person_id__in=eligible_ids)
         .exclude(state__in=DEAD_STATES)
@@ -150,10 +158,10 @@ def build_batch(
             "year": year,
             "unit": proposing_unit.code,
             "created": len(rows),
-            "skipped": len(taken),
+            "skipped": len(taken) + left_out,
         },
     )
-    return BuildResult(batch, len(rows), len(taken))
+    return BuildResult(batch, len(rows), len(taken) + left_out)
 
 
 def submit_batch(actor, batch: Batch) -> BulkResult:
