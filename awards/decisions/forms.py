@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from awards.models import AwardType, Decision, DecisionIssuer, SignerPrefix
-from emulation_portal.validators import LONG_TEXT_MAX
+from awards.models.decisions import HIGHER_AUTHORITIES
+from emulation_portal.validators import LONG_TEXT_MAX, TITLE_MAX
 
 
 class NewDraftForm(forms.Form):
@@ -54,3 +55,44 @@ class SignForm(forms.Form):
 class SignerPrefixField(forms.ChoiceField):
     def __init__(self, **kwargs):
         super().__init__(choices=SignerPrefix.choices, **kwargs)
+
+
+class NewSubmissionForm(forms.Form):
+    """A submission to a higher level: its authority, subject line and the approved
+    nominations it sends (offered from ``choices``, the ones not sent yet)."""
+
+    authority = forms.ChoiceField(label=_("Sent to"), choices=HIGHER_AUTHORITIES)
+    title = forms.CharField(label=_("Subject line"), max_length=TITLE_MAX)
+    nominations = forms.TypedMultipleChoiceField(
+        label=_("Nominations"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nominations"].choices = list(choices)
+        self.fields["nominations"].error_messages["required"] = _(
+            "Choose the approved nominations to send."
+        )
+
+
+class SendSubmissionForm(forms.Form):
+    number = forms.CharField(label=_("Submission number"), max_length=60)
+    date = forms.DateField(label=_("Date sent"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ExternalDecisionForm(forms.Form):
+    """The higher level's decision: its number and date, and the names of the submission's
+    list it confers (offered from ``choices``, the ones not conferred yet)."""
+
+    number = forms.CharField(label=_("Decision number"), max_length=60)
+    date = forms.DateField(label=_("Decision date"), widget=forms.DateInput(attrs={"type": "date"}))
+    nominations = forms.TypedMultipleChoiceField(
+        label=_("Names the decision confers"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nominations"].choices = list(choices)
+        self.fields["nominations"].error_messages["required"] = _(
+            "Choose the names the decision confers."
+        )

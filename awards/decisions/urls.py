@@ -1,6 +1,6 @@
 from django.urls import path
 
-from awards.decisions import views
+from awards.decisions import submission_views, views
 
 app_name = "decisions"
 
@@ -17,5 +17,11 @@ urlpatterns = [
         "decisions/<int:decision_id>/certificates/<int:item_id>.pdf",
         views.certificate,
         name="certificate",
+    ),
+    path("decisions/submissions/", submission_views.index, name="submissions"),
+    path(
+        "decisions/submissions/<int:submission_id>/",
+        submission_views.detail,
+        name="submission",
     ),
 ]
