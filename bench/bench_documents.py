@@ -8,14 +8,25 @@ render of the same HTML, and a 200-page dossier.
   taken in turn, each portal run on new
   content so the store really renders (goal: at most 1.3x);
 - a dossier of about 200 pages (the papers and a 190-page evidence PDF): the merge with
-  bookmarks, then the same dossier asked again (found by its content key).
+  bookmarks, then the same dossier asked again (found by its content key);
+- dossiers per minute with 1 and 2 real Celery workers (prefork, one child each) on the
+  bench database and Redis (``BENCH_BROKER_URL``, default db 11): a fresh letter of
+  nominations each (report, letter and a 5-page evidence PDF), their ``render_dossier``
+  tasks sent at once to a private queue, timed until the last dossier is stored. Skipped
+  (with a note) when Redis does not answer.
 
 Data (unit ``BD_...``, people, a letter, nominations) are created fresh on each run.
 """
 
+import contextlib
 import hashlib
+import os
+import subprocess
+import sys
+import tempfile
 import time
 import uuid
+from pathlib import Path
 
 from django.core.files.base import ContentFile
 
@@ -150,4 +161,118 @@ def run(ctx: BenchContext) -> list[Row]:
         again = dossier.ensure_dossier(n.pk)
     assert again.pk == doc.pk
     rows.append(Row("the same dossier asked again (content key)", t["seconds"] * 1000, "ms"))
+    return rows + run_workers(ctx)
+
+
+BROKER = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/11")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _start_worker(queue: str, name: str, log) -> subprocess.Popen:
+    from django.conf import settings
+
+    env = {
+        **os.environ,  # DATABASE_URL: the bench database, set by ``python -m bench``
+        "CELERY_BROKER_URL": BROKER,
+        "CELERY_RESULT_BACKEND": BROKER,
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "PORTAL_PDF_QUEUE": queue,
+        "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "emulation_portal", "worker"]
+        + ["--pool=prefork", "-c", "1", "-Q", queue, "-n", f"{name}@%h"]
+        + ["--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def _with_evidence(noms, evidence: bytes) -> None:
+    from awards.models import Attachment
+
+    for n in noms:
+        att = Attachment(
+            nomination=n,
+            kind="evidence",
+            original_name="Minh chứng.pdf",
+            content_type="application/pdf",
+            size=len(evidence),
+            sha256=hashlib.sha256(evidence).hexdigest(),
+        )
+        att.file.save("upload.pdf", ContentFile(evidence), save=False)
+        att.save()
+
+
+def _per_minute(workers: int, count: int, evidence: bytes) -> float:
+    """Dossiers per minute of ``workers`` worker processes rendering ``count`` new
+    dossiers sent at once; the workers are up (their log says ready) before the clock
+    starts, and stopped after."""
+    from celery import Celery
+
+    from awards.models import DecisionDocument, DocumentKind
+
+    _batch, noms = _world(count)
+    _with_evidence(noms, evidence)
+    queue = f"bench-{uuid.uuid4().hex[:8]}"
+    procs = []
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
+        logs = [Path(tmp) / f"worker-{i}.log" for i in range(workers)]
+        try:
+            for i, path in enumerate(logs):
+                log = stack.enter_context(open(path, "w"))
+                procs.append(_start_worker(queue, f"{queue}-{i}", log))
+            deadline = time.monotonic() + 90
+            while not all("ready" in path.read_text() for path in logs):
+                if time.monotonic() > deadline:
+                    raise RuntimeError(logs[0].read_text()[-2000:])
+                time.sleep(0.2)
+            sender = Celery(broker=BROKER)
+            ids = [n.pk for n in noms]
+            stored = DecisionDocument.objects.filter(
+                kind=DocumentKind.DOSSIER, nomination_id__in=ids
+            )
+            start = time.perf_counter()
+            for pk in ids:
+                sender.send_task("dossiers.render_dossier", args=[pk], queue=queue)
+            deadline = time.monotonic() + 60 * 10
+            while stored.count() < count:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(logs[0].read_text()[-2000:])
+                time.sleep(0.05)
+            seconds = time.perf_counter() - start
+            sender.close()
+        finally:
+            for proc in procs:
+                proc.terminate()
+            for proc in procs:
+                try:
+                    proc.wait(30)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+    return count / seconds * 60
+
+
+def run_workers(ctx: BenchContext) -> list[Row]:
+    import redis
+
+    from emulation_portal import pdf
+
+    try:
+        redis.Redis.from_url(BROKER, socket_connect_timeout=2).ping()
+    except redis.RedisError:
+        return [Row("dossiers per minute: skipped, no Redis at " + BROKER, 0, "")]
+    body = "".join(
+        f'<p style="page-break-after: always">Minh chứng trang {i}.</p>' for i in range(5)
+    )
+    evidence = pdf.render_html_to_pdf(f"<html><body>{body}</body></html>")
+    count = 6 if ctx.quick else 24
+    rows = []
+    for workers in (1, 2):
+        rate = _per_minute(workers, count, evidence)
+        rows.append(
+            Row(f"dossiers per minute, {workers} worker(s), {count} dossiers", rate, "/min")
+        )
     return rows
