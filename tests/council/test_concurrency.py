@@ -3,42 +3,16 @@
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from awards.council import services
 from awards.models import Ballot, BallotChoice, VoterRoll
 from emulation_portal.models import Role
+from tests.concurrency import POSTGRES_ONLY, run_at_once
 from tests.council.conftest import accepted
 from tests.factories import UserFactory
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="row locks and concurrent transactions need PostgreSQL (set DATABASE_URL)",
-    ),
-]
-
-
-def _run_at_once(jobs):
-    barrier = threading.Barrier(len(jobs))
-    results = [None] * len(jobs)
-
-    def run(i, job):
-        try:
-            barrier.wait()
-            results[i] = ("ok", job())
-        except Exception as exc:  # the outcome is what the test asserts
-            results[i] = ("error", exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, j)) for i, j in enumerate(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
+pytestmark = [pytest.mark.django_db(transaction=True), POSTGRES_ONLY]
 
 
 @pytest.fixture
@@ -70,7 +44,7 @@ def test_fifty_members_cast_at_once(world, big_session):
     s = big_session
     items = list(s.items.values_list("pk", flat=True))
     assert len(world.members) == 50
-    results = _run_at_once(
+    results = run_at_once(
         [
             lambda m=m: services.cast(m.user, s.pk, dict.fromkeys(items, "approve"))
             for m in world.members
@@ -90,7 +64,7 @@ def test_one_member_from_two_tabs_gets_one_ballot(world, big_session):
     s = big_session
     member = world.members[3]
     items = list(s.items.values_list("pk", flat=True))
-    results = _run_at_once(
+    results = run_at_once(
         [
             lambda c=c: services.cast(member.user, s.pk, dict.fromkeys(items, c))
             for c in ("approve", "disapprove")
@@ -219,7 +193,7 @@ def test_a_cast_racing_the_close_is_counted_or_refused(world, big_session):
         lambda m=m: services.cast(m.user, s.pk, dict.fromkeys(items, "approve")) for m in casters
     ]
     jobs.append(lambda: services.transition(world.office, s.pk, "close"))
-    results = _run_at_once(jobs)
+    results = run_at_once(jobs)
     assert results[-1][0] == "ok", results[-1]
     casts = results[:-1]
     counted = {r[1] for r in casts if r[0] == "ok"}

@@ -2,45 +2,17 @@
 instant get distinct, gap-free numbers."""
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection, connections
 
 from awards.decisions import services
 from awards.models import AwardType, Decision
 from emulation_portal.models import Role
+from tests.concurrency import POSTGRES_ONLY, run_at_once
 from tests.decisions.conftest import approved, make_world
 from tests.factories import UserFactory
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="row locks and concurrent transactions need PostgreSQL (set DATABASE_URL)",
-    ),
-]
-
-
-def _run_at_once(jobs):
-    barrier = threading.Barrier(len(jobs))
-    results = [None] * len(jobs)
-
-    def run(i, job):
-        try:
-            barrier.wait()
-            results[i] = ("ok", job())
-        except Exception as exc:  # the outcome is what the test asserts
-            results[i] = ("error", exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, j)) for i, j in enumerate(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
+pytestmark = [pytest.mark.django_db(transaction=True), POSTGRES_ONLY]
 
 
 def test_concurrent_signings_get_distinct_gap_free_numbers(make_user):
@@ -60,7 +32,7 @@ def test_concurrent_signings_get_distinct_gap_free_numbers(make_user):
         for p in world.people
     ]
     day = dt.date(2026, 3, 2)
-    results = _run_at_once(
+    results = run_at_once(
         [
             (lambda o=o, d=d: services.sign(o, d, date=day).number)
             for o, d in zip(offices, drafts, strict=True)
