@@ -121,7 +121,8 @@ def record_external_decision(
     ids = {int(i) for i in nomination_ids}
     items = {
         i.nomination_id: i
-        for i in SubmissionItem.objects.select_for_update()
+        # Only the items are locked: the nominee's person or unit is a nullable join.
+        for i in SubmissionItem.objects.select_for_update(of=("self",))
         .filter(submission=s)
         .select_related("nomination__award_type", "nomination__person", "nomination__unit")
     }
