@@ -10,6 +10,7 @@ from importlib import import_module
 from pathlib import Path
 
 import pytest
+from celery._state import _set_task_join_will_block
 from django.conf import settings as django_settings
 
 from emulation_portal.celery import app as celery_app
@@ -32,6 +33,10 @@ def pytest_collection_modifyitems(config, items):
 def _eager_celery(request):
     """Tasks run in-process in tests, unless the test asks for the real worker."""
     eager = "worker" not in request.keywords
+    # Celery keeps "a join would block" in one process-wide flag that each eager run sets
+    # and restores; eager runs in the race tests' threads interleave and can leave it set,
+    # which makes a later worker test's result.get() refuse to wait.
+    _set_task_join_will_block(False)
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = eager
     yield
