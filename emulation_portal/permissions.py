@@ -87,3 +87,13 @@ class RulesPermission(permissions.BasePermission):
         if perm is None:
             return True
         return request.user.has_perm(perm, obj)
+
+
+def require(user, perm: str, obj=None) -> None:
+    """Refuse (``PermissionDenied``) unless ``user`` holds ``perm`` on ``obj``: the check every
+    service makes before a write, whatever the page or API that called it."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils.translation import gettext as _
+
+    if not (user and user.has_perm(perm, obj)):
+        raise PermissionDenied(_("You are not allowed to do this."))

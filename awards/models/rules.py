@@ -64,7 +64,11 @@ class RuleSet(models.Model):
 
     @classmethod
     def for_year(cls, year: int) -> "RuleSet | None":
-        day = cls.judgment_date(year)
+        return cls.in_force_on(cls.judgment_date(year))
+
+    @classmethod
+    def in_force_on(cls, day: datetime.date) -> "RuleSet | None":
+        """The set in force on ``day`` (a session's or a decision's date)."""
         return (
             cls.objects.filter(effective_from__lte=day)
             .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=day))

@@ -6,12 +6,13 @@ from contextvars import ContextVar
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns import selectors
 from campaigns.models import Pledge
+from emulation_portal.permissions import require
 from units.models import BlocMembership
 
 # The business date. Only the demo seeder moves it (to write past years' history through
@@ -33,9 +34,7 @@ def as_of(day: date):
         _as_of.reset(token)
 
 
-def _require(user, perm: str, obj=None):
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied(_("You are not allowed to do this."))
+_require = require
 
 
 def _when(at):

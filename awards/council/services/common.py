@@ -6,10 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Q
-from django.utils.translation import gettext as _
 
 from awards.models import (
     ConferringAuthority,
@@ -21,12 +18,8 @@ from awards.models import (
     Rule,
     RuleSet,
 )
+from emulation_portal.permissions import require  # noqa: F401  (re-exported)
 from units.models import Unit
-
-
-def require(user, perm: str, obj=None) -> None:
-    if not (user and user.has_perm(perm, obj)):
-        raise PermissionDenied(_("You are not allowed to do this."))
 
 
 def lock_session(session: CouncilSession | int) -> CouncilSession:
@@ -76,12 +69,7 @@ def council_for(nomination: Nomination) -> Council | None:
 
 def rule_set_on(day: dt.date) -> RuleSet | None:
     """The rule set in force on ``day`` (the session's date: the procedure of that day)."""
-    return (
-        RuleSet.objects.filter(effective_from__lte=day)
-        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=day))
-        .order_by("-effective_from")
-        .first()
-    )
+    return RuleSet.in_force_on(day)
 
 
 def vote_rule(rule_set: RuleSet | None, nomination: Nomination) -> Rule | None:

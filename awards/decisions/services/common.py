@@ -5,16 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from awards.models import ConferringAuthority, Decision, DecisionIssuer, Nomination
+from emulation_portal.permissions import require  # noqa: F401  (re-exported)
 from emulation_portal.text import nfc
-
-
-def require(user, perm: str, obj=None) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied(_("You are not allowed to do this."))
 
 
 def conflict() -> ValidationError:

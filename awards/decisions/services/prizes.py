@@ -8,8 +8,6 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
-from django.db.models import Q
-
 from awards.models import AwardType, BaseSalary, PrizeMultiple, RuleSet
 
 STEP = 10_000
@@ -28,21 +26,12 @@ def round_up(value: Decimal) -> int:
     return int(steps) * STEP
 
 
-def rule_set_on(day: dt.date) -> RuleSet | None:
-    return (
-        RuleSet.objects.filter(effective_from__lte=day)
-        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=day))
-        .order_by("-effective_from")
-        .first()
-    )
-
-
 class PrizeTable:
     """The multiples and the base salary for one date, read once (two queries)."""
 
     def __init__(self, day: dt.date):
         self.day = day
-        rule_set = rule_set_on(day)
+        rule_set = RuleSet.in_force_on(day)
         self.multiples = (
             {
                 (p.award_type_id, p.subject): p.multiple

@@ -3,7 +3,7 @@ row lock, the level of an award, the dossier's field names and text cleaning."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from awards.models import (
@@ -14,6 +14,7 @@ from awards.models import (
     NominationLevel,
     NominationState,
 )
+from emulation_portal.permissions import require
 from emulation_portal.text import nfc
 from units.models import Unit
 
@@ -33,9 +34,7 @@ CSTD_CODES = {"CSTD_CS", "CSTD_BO", "CSTD_TQ"}
 SHORT_FORM_CODES = {"LDTT", "GK"}
 
 
-def _require(user, perm: str, obj=None):
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied(_("You are not allowed to do this."))
+_require = require
 
 
 def _conflict():
